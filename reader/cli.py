@@ -1,0 +1,151 @@
+"""The `reader` command: open the app, or check and export a folder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from reader import __version__
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+_COMMANDS = ("check", "export")
+
+
+def bundled_seeds() -> Path:
+    """The seeds shipped with the package (wheel) or beside it (source checkout)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "seeds", package.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    return package.parent / "seeds"
+
+
+def _size(text: str) -> int:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", text.lower())
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 10M or 500K)")
+    factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2)]
+    return int(float(match.group(1)) * factor)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-cache", action="store_true",
+                        help="read the files directly; do not use or update the index cache")
+    parser.add_argument("--max-file-size", type=_size, default=None, metavar="SIZE",
+                        help="skip story files larger than this, as a problem (default 10M)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A terminal reader for folders of news stories and their related coverage.",
+        epilog="Commands: `reader check PATH` lists bad files; `reader export PATH` prints stories. "
+        "See `reader check --help` and `reader export --help`.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("path", nargs="?", help="a folder of story files, or one file (default: the bundled seeds)")
+    _common(parser)
+    return parser
+
+
+def build_command_parser(command: str) -> argparse.ArgumentParser:
+    if command == "check":
+        parser = argparse.ArgumentParser(
+            prog="reader check",
+            description="List every file under PATH that cannot be read as a story. "
+            "Exit status 0 when there are none, 1 when there are some, 2 on a usage error.",
+        )
+    else:
+        parser = argparse.ArgumentParser(
+            prog="reader export", description="Print every story under PATH, newest first."
+        )
+        parser.add_argument("--format", choices=("json",), default="json", help="output format (default json)")
+    parser.add_argument("path", help="a folder of story files, or one file")
+    _common(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv and argv[0] in _COMMANDS:
+            command = argv[0]
+            args = build_command_parser(command).parse_args(argv[1:])
+        else:
+            command = "open"
+            args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse: --help, --version, or a usage error
+        return int(exit_.code or 0) if exit_.code in (0, None) else EXIT_USAGE
+    try:
+        return _run(command, args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
+        print(f"reader: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _run(command: str, args: argparse.Namespace) -> int:
+    path = args.path if args.path is not None else str(bundled_seeds())
+    if not os.path.exists(path):
+        print(f"reader: {path}: no such file or folder", file=sys.stderr)
+        return EXIT_USAGE
+    from reader.data.corpus import Corpus
+    from reader.data.parse import DEFAULT_MAX_BYTES
+
+    max_bytes = args.max_file_size or DEFAULT_MAX_BYTES
+    if command == "open":
+        from reader.app import run_app
+
+        return run_app(path, use_cache=not args.no_cache, max_bytes=max_bytes)
+    corpus = Corpus(path, use_cache=not args.no_cache, max_bytes=max_bytes)
+    try:
+        for notice in corpus.notices:
+            print(f"reader: {notice}", file=sys.stderr)
+        if command == "check":
+            return _check(corpus)
+        return _export(corpus, args.format)
+    finally:
+        corpus.close()
+
+
+def _check(corpus) -> int:
+    progress = corpus.scan()
+    problems = corpus.problems()
+    for problem in problems:
+        print(f"{problem.path}: {problem.describe()}")
+    stories = "story" if progress.stories == 1 else "stories"
+    noun = "problem" if len(problems) == 1 else "problems"
+    others = f", {progress.not_stories} other files skipped" if progress.not_stories else ""
+    print(f"{progress.stories} {stories}, {len(problems)} {noun}{others}")
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _export(corpus, fmt: str) -> int:
+    from reader.data.export import iter_stories, story_to_dict
+
+    corpus.scan()
+    out = sys.stdout
+    out.write("[")
+    for number, story in enumerate(iter_stories(corpus)):
+        out.write(",\n" if number else "\n")
+        out.write(json.dumps(story_to_dict(story), ensure_ascii=False))
+    out.write("\n]\n" if corpus.story_count() else "]\n")
+    out.flush()
+    return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    # After a closed pipe, make the interpreter's final flush quiet.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass

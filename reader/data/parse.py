@@ -1,0 +1,536 @@
+"""Read one story file into records, or say in plain words why it cannot be read.
+
+Two readings share the same checks: `read_story` parses the whole front matter
+into a `Story`; `read_entry` parses everything but the `related` list (which
+is ~96% of a typical file's bytes) for the story list, and counts the related
+items without building them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from dataclasses import dataclass
+from datetime import datetime
+
+import yaml
+
+from reader.data.dates import to_datetime
+from reader.data.records import Article, Image, NotAStory, Problem, Provider, Story
+from reader.data.sanitize import clean_line, clean_text
+
+try:  # libyaml's C loader is ~10x faster; the pure-Python one is the fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+STORY_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".yaml", ".yml"})
+# Coercing a parsed document visits at most this many values per byte of front
+# matter: YAML aliases can make a small file expand into a huge tree.
+_VALUES_PER_BYTE = 20
+_MIN_VALUE_BUDGET = 20_000
+_EXTRA_TEXT_LIMIT = 2_000
+
+_FENCE = re.compile(rb"---[ \t]*\r?\n")
+# These patterns anchor on "\n" rather than "^" with re.M, which is ~10x slower.
+_CLOSING_FENCE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\r?\n|$)")
+_RELATED_KEY = re.compile(r"\nrelated[ \t]*:[ \t]*(?:#[^\n]*)?(?=\r?\n)")
+_ANY_RELATED_KEY = re.compile(r"\n[\"']?related[\"']?[ \t]*:")
+_FLOW_DOCUMENT = re.compile(r"\s*(?:#.*\n\s*)*[\[{!&*]")
+_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s#-]|-\S)")
+_FIRST_ITEM = re.compile(r"\r?\n( *)- ")
+
+
+class _Unreadable(Exception):
+    """Internal: carries a Problem out of nested helpers."""
+
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None):
+        super().__init__(reason)
+        self.reason, self.line, self.column = reason, line, column
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_text(path: str, rel: str, max_bytes: int) -> str | NotAStory:
+    """The file's text, decoded; NotAStory for a file that is not a story."""
+    is_story_name = os.path.splitext(path)[1].lower() in STORY_SUFFIXES
+    try:
+        # O_NONBLOCK: a FIFO that appeared since the folder was listed must not hang us.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise _Unreadable(_os_reason(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unreadable("not a regular file")
+        if info.st_size > max_bytes:
+            raise _Unreadable(
+                f"file is {_size(info.st_size)}, over the {_size(max_bytes)} limit "
+                "(--max-file-size raises it)"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise _Unreadable(_os_reason(exc)) from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise _Unreadable(f"file grew over the {_size(max_bytes)} limit while being read")
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if not _FENCE.match(data, start) and data[start:].rstrip(b" \t\r\n") != b"---":
+        if not is_story_name:
+            return NotAStory(rel)
+        if b"\0" in data[:8192]:
+            raise _Unreadable("binary file, not text")
+        raise _Unreadable("no front matter: the file does not begin with a --- line")
+    if b"\0" in data:
+        raise _Unreadable("binary file: it holds NUL bytes")
+    try:
+        return data[start:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"not valid UTF-8: first bad byte at offset {exc.start + start}") from None
+
+
+def _split(text: str) -> tuple[str, str]:
+    """(front matter, body). The front matter starts on the file's line 2."""
+    first_break = text.find("\n")
+    if first_break < 0:
+        raise _Unreadable("front matter is not closed: no second --- line")
+    closing = _CLOSING_FENCE.search(text, first_break)
+    if closing is None:
+        raise _Unreadable("front matter is not closed: no second --- line")
+    front = text[first_break + 1 : closing.start() + 1]
+    body = text[closing.end() :].lstrip("\r\n")
+    return front, body
+
+
+def _load_yaml(front: str) -> dict:
+    try:
+        document = yaml.load(front, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "unreadable YAML"
+        line = mark.line + 2 if mark is not None else None  # +1 for "---", +1 for 1-based
+        column = mark.column + 1 if mark is not None else None
+        raise _Unreadable(f"front matter is not valid YAML: {clean_line(str(reason))}", line, column) from None
+    except yaml.YAMLError as exc:
+        raise _Unreadable(f"front matter is not valid YAML: {clean_line(str(exc))}") from None
+    except RecursionError:
+        raise _Unreadable("front matter is nested too deeply to read") from None
+    except (ValueError, OverflowError, TypeError) as exc:  # e.g. a timestamp out of range
+        raise _Unreadable(f"front matter holds a value that cannot be read: {clean_line(str(exc))}") from None
+    if document is None:
+        raise _Unreadable("front matter is empty")
+    if not isinstance(document, dict):
+        raise _Unreadable(f"front matter is {_kind(document)}, not a set of keys and values")
+    return document
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.EACCES or exc.errno == errno.EPERM:
+        return "permission denied: the file cannot be read"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENOENT:
+        return "file disappeared or is a broken symbolic link"
+    if exc.errno == errno.EISDIR:
+        return "is a folder, not a file"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def _size(count: int) -> str:
+    if count < 1024 * 1024:
+        return f"{count / 1024:.0f} KiB"
+    return f"{count / (1024 * 1024):.1f} MiB".replace(".0 MiB", " MiB")
+
+
+def _problem(rel: str, exc: _Unreadable) -> Problem:
+    return Problem(rel, exc.reason, exc.line, exc.column)
+
+
+# --------------------------------------------------------------------------- full story
+
+
+def read_story(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Story | Problem | NotAStory:
+    """Parse a whole story file. Never raises."""
+    try:
+        text = _read_text(path, rel, max_bytes)
+        if isinstance(text, NotAStory):
+            return text
+        front, body = _split(text)
+        document = _load_yaml(front)
+        return build_story(document, rel, body)
+    except _Unreadable as exc:
+        return _problem(rel, exc)
+    except MemoryError:
+        return Problem(rel, "too large to read into memory")
+    except RecursionError:
+        return Problem(rel, "front matter is nested too deeply to read")
+
+
+def read_raw(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Problem:
+    """The file's text as it is on disk, made safe for a terminal."""
+    try:
+        text = _read_text(path, rel, max_bytes)
+    except _Unreadable as exc:
+        return _problem(rel, exc)
+    if isinstance(text, NotAStory):
+        return Problem(rel, "not a story file")
+    return clean_text(text)
+
+
+_ARTICLE_KEYS = frozenset({
+    "title", "excerpt", "publishedDateTime", "webUrl", "ampWebUrl", "cdnAmpWebUrl",
+    "type", "provider", "quality", "heat", "images",
+})
+_STORY_KEYS = _ARTICLE_KEYS | {
+    "category", "topics", "published", "originalUrl", "removed", "secured", "related",
+}
+
+
+class _Coercer:
+    """Turns a parsed document into records, leniently, with a bounded amount of work."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.warnings: list[str] = []
+
+    def spend(self, count: int = 1) -> None:
+        self.budget -= count
+        if self.budget < 0:
+            raise _Unreadable("front matter expands far beyond its size (YAML aliases)")
+
+    def warn(self, message: str) -> None:
+        if len(self.warnings) < 50:
+            self.warnings.append(message)
+
+    # scalars
+    def line(self, value: object, key: str) -> str:
+        text = self._text(value, key)
+        return clean_line(text) if text else ""
+
+    def long_text(self, value: object, key: str) -> str:
+        text = self._text(value, key)
+        return clean_text(text).strip() if text else ""
+
+    def _text(self, value: object, key: str) -> str:
+        self.spend()
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (bool, int, float, datetime)) or hasattr(value, "isoformat"):
+            return str(value).lower() if isinstance(value, bool) else str(value)
+        self.warn(f"{key} is {_kind(value)}, not text; left out")
+        return ""
+
+    def integer(self, value: object, key: str) -> int | None:
+        self.spend()
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            self.warn(f"{key} is true/false, not a number; left out")
+            return None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value == value and abs(value) != float("inf"):
+            return round(value)
+        if isinstance(value, str):
+            try:
+                return round(float(value.strip()))
+            except (ValueError, OverflowError):
+                pass
+        self.warn(f"{key} {_show(value)} is not a number; left out")
+        return None
+
+    def flag(self, value: object, key: str) -> bool | None:
+        self.spend()
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+            return value.strip().lower() in ("true", "yes")
+        if isinstance(value, int):
+            return bool(value)
+        self.warn(f"{key} {_show(value)} is not true or false; left out")
+        return None
+
+    def moment(self, value: object, key: str) -> tuple[datetime | None, str]:
+        self.spend()
+        if value is None:
+            return None, ""
+        moment = to_datetime(value)
+        if moment is None:
+            shown = clean_line(str(value))[:80] if isinstance(value, (str, int, float)) else _kind(value)
+            self.warn(f"{key} {shown!r} is not a date; shown as unknown")
+            return None, shown
+        return moment, ""
+
+    # structures
+    def items(self, value: object, key: str) -> list:
+        """A list, whatever was given: one value becomes a list of one."""
+        self.spend()
+        if value is None:
+            return []
+        if isinstance(value, list):
+            self.spend(len(value))
+            return value
+        self.warn(f"{key} is {_kind(value)}, not a list; read as a list of one")
+        return [value]
+
+    def provider(self, value: object, key: str = "provider") -> Provider:
+        self.spend()
+        if value is None:
+            return Provider()
+        if isinstance(value, dict):
+            return Provider(self.line(value.get("name"), f"{key}.name"),
+                            self.line(value.get("domain"), f"{key}.domain"))
+        if isinstance(value, (str, int, float)):
+            self.warn(f"{key} is plain text, not a name and domain; read as its name")
+            return Provider(name=self.line(value, key))
+        self.warn(f"{key} is {_kind(value)}; left out")
+        return Provider()
+
+    def images(self, value: object, key: str) -> tuple[Image, ...]:
+        images = []
+        for item in self.items(value, key):
+            if isinstance(item, str):
+                images.append(Image(url=self.line(item, f"{key} item")))
+            elif isinstance(item, dict):
+                images.append(Image(
+                    url=self.line(item.get("url"), f"{key}.url"),
+                    width=self.integer(item.get("width"), f"{key}.width"),
+                    height=self.integer(item.get("height"), f"{key}.height"),
+                    is_cached=self.flag(item.get("isCached"), f"{key}.isCached"),
+                    title=self.line(item.get("title"), f"{key}.title"),
+                ))
+            else:
+                self.warn(f"an item of {key} is {_kind(item)}; left out")
+        return tuple(images)
+
+    def extra(self, mapping: dict, known: frozenset[str]) -> tuple[tuple[str, str], ...]:
+        pairs = []
+        for key, value in mapping.items():
+            if key in known:
+                continue
+            self.spend()
+            pairs.append((clean_line(str(key))[:100], clean_text(_bounded_text(value, self))))
+        return tuple(pairs)
+
+    def article(self, mapping: dict, where: str, known: frozenset[str] = _ARTICLE_KEYS) -> Article:
+        published, _ = self.moment(mapping.get("publishedDateTime"), f"{where}publishedDateTime")
+        return Article(
+            title=self.line(mapping.get("title"), f"{where}title"),
+            excerpt=self.long_text(mapping.get("excerpt"), f"{where}excerpt"),
+            published=published,
+            web_url=self.line(mapping.get("webUrl"), f"{where}webUrl"),
+            amp_web_url=self.line(mapping.get("ampWebUrl"), f"{where}ampWebUrl"),
+            cdn_amp_web_url=self.line(mapping.get("cdnAmpWebUrl"), f"{where}cdnAmpWebUrl"),
+            type=self.line(mapping.get("type"), f"{where}type"),
+            provider=self.provider(mapping.get("provider"), f"{where}provider"),
+            quality=self.integer(mapping.get("quality"), f"{where}quality"),
+            heat=self.integer(mapping.get("heat"), f"{where}heat"),
+            images=self.images(mapping.get("images"), f"{where}images"),
+            extra=self.extra(mapping, known),
+        )
+
+
+def require_title(document: dict) -> str:
+    """The story's title, or _Unreadable when there is none worth the name."""
+    if "title" not in document or document["title"] is None:
+        raise _Unreadable("no title: the front matter has no title key")
+    value = document["title"]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) and not hasattr(value, "isoformat"):
+        raise _Unreadable(f"title is {_kind(value)}, not text")
+    title = clean_line(str(value))
+    if not title:
+        raise _Unreadable("title is empty")
+    return title
+
+
+def build_story(document: dict, rel: str, body: str = "", size: int = 0) -> Story:
+    """Records from a parsed front matter. Raises _Unreadable when it has no title.
+
+    `size` is the front matter's length in characters: it bounds the work.
+    """
+    require_title(document)
+    coercer = _Coercer(max(_MIN_VALUE_BUDGET, _VALUES_PER_BYTE * size))
+    article = coercer.article(document, "", _STORY_KEYS)
+    raw_date = document.get("publishedDateTime")
+    published_text = ""
+    if article.published is None and isinstance(raw_date, (str, int, float)):
+        published_text = clean_line(str(raw_date))[:80]
+    related = []
+    for index, item in enumerate(coercer.items(document.get("related"), "related"), 1):
+        if isinstance(item, dict):
+            related.append(coercer.article(item, f"related {index}: "))
+        else:
+            coercer.warn(f"related item {index} is {_kind(item)}, not an article; left out")
+    topics = []
+    for topic in coercer.items(document.get("topics"), "topics"):
+        text = coercer.line(topic, "a topic")
+        if text:
+            topics.append(text)
+    secured = document.get("secured")
+    return Story(
+        path=rel,
+        article=article,
+        category=coercer.line(document.get("category"), "category"),
+        topics=tuple(topics),
+        is_published=coercer.flag(document.get("published"), "published"),
+        original_url=coercer.line(document.get("originalUrl"), "originalUrl"),
+        removed=coercer.flag(document.get("removed"), "removed"),
+        secured=clean_line(secured) if isinstance(secured, str) else "",
+        related=tuple(related),
+        body=clean_text(body).strip(),
+        published_text=published_text,
+        warnings=tuple(coercer.warnings),
+    )
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return f"a {type(value).__name__}"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, (str, int, float)):
+        return repr(clean_line(str(value))[:40])
+    return f"({_kind(value)})"
+
+
+def _bounded_text(value: object, coercer: _Coercer) -> str:
+    """A short text form of any parsed value; aliases cannot make it grow without end."""
+    parts: list[str] = []
+    length = 0
+
+    def walk(item: object, depth: int) -> None:
+        nonlocal length
+        if length > _EXTRA_TEXT_LIMIT:
+            return
+        coercer.spend()
+        if depth > 20:
+            parts.append("…")
+        elif isinstance(item, dict):
+            parts.append("{")
+            for key, inner in item.items():
+                parts.append(f"{key}: ")
+                walk(inner, depth + 1)
+                parts.append(", ")
+            parts.append("}")
+        elif isinstance(item, list):
+            parts.append("[")
+            for inner in item:
+                walk(inner, depth + 1)
+                parts.append(", ")
+            parts.append("]")
+        elif isinstance(item, (bytes, bytearray)):
+            parts.append(f"({len(item)} bytes of binary data)")
+        else:
+            parts.append("" if item is None else str(item).lower() if isinstance(item, bool) else str(item))
+        length += len(parts[-1])
+
+    walk(value, 0)
+    text = "".join(parts).replace(", }", "}").replace(", ]", "]")
+    return text if len(text) <= _EXTRA_TEXT_LIMIT else text[:_EXTRA_TEXT_LIMIT] + "…"
+
+
+# --------------------------------------------------------------------------- list entry
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """The few fields the story list needs, read without building the related list."""
+
+    path: str
+    title: str
+    provider_name: str
+    provider_domain: str
+    published: datetime | None
+    related_count: int
+    excerpt: str
+    url: str
+
+
+def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry | Problem | NotAStory:
+    """The story list's fields, parsed exactly, with the related list counted but not built.
+
+    The front matter is parsed without its top-level `related` block; that
+    block's items are counted from their `- ` lines. Where the block is not a
+    plain block sequence, the whole front matter is parsed instead, so the
+    result is always what a full parse would give.
+    """
+    try:
+        text = _read_text(path, rel, max_bytes)
+        if isinstance(text, NotAStory):
+            return text
+        front, body = _split(text)
+        split = _split_related(front)
+        if split is None:
+            story = build_story(_load_yaml(front), rel, body, len(front))
+            return _entry_of(story, len(story.related))
+        head, count = split
+        document = _load_yaml(head)
+        if "related" in document:  # a second related key: let the full parse decide
+            story = build_story(_load_yaml(front), rel, body, len(front))
+            return _entry_of(story, len(story.related))
+        title = require_title(document)
+        coercer = _Coercer(max(_MIN_VALUE_BUDGET, _VALUES_PER_BYTE * len(head)))
+        provider = coercer.provider(document.get("provider"))
+        published, _ = coercer.moment(document.get("publishedDateTime"), "publishedDateTime")
+        return Entry(rel, title, provider.name, provider.domain, published, count,
+                     coercer.long_text(document.get("excerpt"), "excerpt"),
+                     coercer.line(document.get("webUrl"), "webUrl"))
+    except _Unreadable as exc:
+        return _problem(rel, exc)
+    except MemoryError:
+        return Problem(rel, "too large to read into memory")
+    except RecursionError:
+        return Problem(rel, "front matter is nested too deeply to read")
+
+
+def _entry_of(story: Story, related_count: int) -> Entry:
+    return Entry(story.path, story.title, story.provider.name, story.provider.domain,
+                 story.published, related_count, story.article.excerpt, story.article.web_url)
+
+
+def _split_related(front: str) -> tuple[str, int] | None:
+    """(front matter without its related block, number of related items).
+
+    None when there is no block-style related list to cut out, or when the
+    block has any line this simple reading cannot vouch for. Only C-speed
+    string searches here: this runs once per file on a cold start.
+    """
+    text = "\n" + front
+    key = _RELATED_KEY.search(text)
+    if key is None:
+        if _FLOW_DOCUMENT.match(front) or _ANY_RELATED_KEY.search(text):
+            return None  # a related key in a form this reading does not cut out
+        return front, 0
+    after = _TOP_LEVEL_LINE.search(text, key.end())
+    block_end = after.start() if after else len(text)
+    block = text[key.end() : block_end].rstrip()  # trailing blank lines are no items
+    first = _FIRST_ITEM.match(block)
+    if first is None:
+        return None
+    indent = first.group(1)
+    items = block.count("\n" + indent + "- ")
+    deeper = block.count("\n " + indent)
+    blank = block.count("\n\n") + block.count("\n\r\n")
+    if items + deeper + blank != block.count("\n"):
+        return None  # a line that is neither an item nor inside one
+    return text[1 : key.start() + 1] + text[block_end + 1 :], items

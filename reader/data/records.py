@@ -1,0 +1,120 @@
+"""Plain, immutable records that the data layer hands to the UI and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    name: str = ""
+    domain: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.domain or "unknown outlet"
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    url: str = ""
+    width: int | None = None
+    height: int | None = None
+    is_cached: bool | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One outlet's article: a story's own fields, or one item of its related coverage."""
+
+    title: str
+    excerpt: str = ""
+    published: datetime | None = None
+    web_url: str = ""
+    amp_web_url: str = ""
+    cdn_amp_web_url: str = ""
+    type: str = ""
+    provider: Provider = Provider()
+    quality: int | None = None
+    heat: int | None = None
+    images: tuple[Image, ...] = ()
+    # Keys the format does not name, as (key, text) pairs: shown, never interpreted.
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    path: str  # relative to the folder that was opened, with "/" separators
+    article: Article
+    category: str = ""
+    topics: tuple[str, ...] = ()
+    is_published: bool | None = None
+    original_url: str = ""
+    removed: bool | None = None
+    secured: str = ""  # opaque signature: kept as it is, never decoded
+    related: tuple[Article, ...] = ()
+    body: str = ""
+    # What the file said for publishedDateTime when it is not a date.
+    published_text: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.article.title
+
+    @property
+    def published(self) -> datetime | None:
+        return self.article.published
+
+    @property
+    def provider(self) -> Provider:
+        return self.article.provider
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    reason: str
+    line: int | None = None
+    column: int | None = None
+
+    def describe(self) -> str:
+        where = ""
+        if self.line is not None:
+            where = f" (line {self.line}" + (f", column {self.column})" if self.column else ")")
+        return f"{self.reason}{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """What the story list shows for one story: a few fields, cheap to hold."""
+
+    id: int
+    path: str
+    title: str
+    provider: str
+    published: datetime | None
+    related_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotAStory:
+    """A file that is not a story at all: counted, never listed as a problem."""
+
+    path: str
+
+
+@dataclass(slots=True)
+class LoadProgress:
+    """Where a scan of the folder stands; posted to the UI as it goes."""
+
+    files_seen: int = 0
+    files_to_read: int = 0
+    files_read: int = 0
+    stories: int = 0
+    problems: int = 0
+    not_stories: int = 0
+    done: bool = False
+    notices: list[str] = field(default_factory=list)

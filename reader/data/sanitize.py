@@ -1,0 +1,47 @@
+"""Make text from story files safe to show in a terminal.
+
+Every string that comes out of a story file passes through here once, in the
+data layer, so widgets can render it as plain text without further checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Escape sequences as whole units, so their parameters do not survive as
+# visible junk once the ESC byte itself is removed: CSI (7-bit and 8-bit),
+# OSC/DCS/APC/PM/SOS strings up to their terminator, and two-byte escapes.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?               # CSI ... final byte
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])        # OSC, DCS, SOS, PM, APC
+      [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?           # ... up to BEL or ST
+    | \x1b[ -/]*[0-~]?                               # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+
+# C0 controls but tab and newline, DEL, C1 controls, and the Unicode
+# bidirectional embeddings, overrides, isolates and marks (they reorder what
+# the terminal shows, which can disguise a title or a URL).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean_text(value: str) -> str:
+    """Long text: keeps newlines and tabs, drops every other control."""
+    if value.isprintable():  # fast path: most strings need nothing
+        return value
+    value = _LINE_BREAKS.sub("\n", value)
+    value = _ESCAPE_SEQUENCE.sub("", value)
+    return _UNSAFE.sub("", value)
+
+
+def clean_line(value: str) -> str:
+    """One-line text (titles, names, URLs): controls dropped, whitespace folded."""
+    if not value.isprintable() or "  " in value or value[:1].isspace() or value[-1:].isspace():
+        value = _WHITESPACE.sub(" ", clean_text(value)).strip()
+    return value

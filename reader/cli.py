@@ -104,7 +104,8 @@ def _run(command: str, args: argparse.Namespace) -> int:
     if command == "open":
         from reader.app import run_app
 
-        return run_app(path, use_cache=not args.no_cache, max_bytes=max_bytes)
+        shown = path if args.path is not None else "bundled seeds"
+        return run_app(path, use_cache=not args.no_cache, max_bytes=max_bytes, display_name=shown)
     corpus = Corpus(path, use_cache=not args.no_cache, max_bytes=max_bytes)
     try:
         for notice in corpus.notices:

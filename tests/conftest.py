@@ -28,3 +28,63 @@ def real_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"the real sample is not here: {SHARED_CORPUS} (it lives in ../shared, beside the project)")
     return SHARED_CORPUS
+
+
+def story_text(title: str = "A story", *, published: str = "2020-06-10T23:46:00Z",
+               url: str = "https://example.com/a", provider: str = "Example News",
+               related: list[dict] | None = None, extra: str = "") -> str:
+    """The text of a story file, written the way the real files are."""
+    import json
+
+    lines = [
+        "---",
+        "category: news",
+        f"title: {json.dumps(title)}",
+        'excerpt: "An excerpt."',
+        f"publishedDateTime: {published}",
+        f"webUrl: {json.dumps(url)}",
+        "type: article",
+        "quality: 50",
+        "heat: 10",
+        "published: false",
+        "provider:",
+        f"  name: {json.dumps(provider)}",
+        "  domain: example.com",
+        "topics:",
+        "  - AI",
+    ]
+    if related:
+        lines.append("related:")
+        for item in related:
+            lines.append(f"  - title: {json.dumps(item.get('title', 'Related'))}")
+            lines.append(f"    excerpt: {json.dumps(item.get('excerpt', 'What they said.'))}")
+            lines.append(f"    publishedDateTime: {item.get('published', '2020-06-11T01:00:00Z')}")
+            lines.append(f"    webUrl: {json.dumps(item.get('url', 'https://other.example/x'))}")
+            lines.append("    provider:")
+            lines.append(f"      name: {json.dumps(item.get('provider', 'Other'))}")
+            lines.append("      domain: other.example")
+            lines.append(f"    quality: {item.get('quality', 70)}")
+    if extra:
+        lines.append(extra)
+    lines += ['secured: "abc=="', "---", ""]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def make_folder(tmp_path):
+    """make_folder({"name.md": text, ...}) -> a folder holding those files."""
+    counter = iter(range(1_000_000))
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        folder = tmp_path / f"stories{next(counter)}"
+        folder.mkdir()
+        for name, content in files.items():
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        return folder
+
+    return make

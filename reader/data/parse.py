@@ -8,6 +8,7 @@ items without building them.
 
 from __future__ import annotations
 
+import collections
 import errno
 import os
 import re
@@ -26,11 +27,38 @@ try:  # libyaml's C loader is ~10x faster; the pure-Python one is the fallback
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+
+class _StoryLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The safe loader, but a plain scalar that only looks like a date or a number
+    (`2020-13-45`, `0b_`) stays text instead of failing the whole file."""
+
+
+def _lenient(construct):
+    def constructor(loader, node):
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+    return constructor
+
+
+for _tag, _construct in (
+    ("tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_timestamp),
+    ("tag:yaml.org,2002:int", yaml.constructor.SafeConstructor.construct_yaml_int),
+    ("tag:yaml.org,2002:float", yaml.constructor.SafeConstructor.construct_yaml_float),
+):
+    _StoryLoader.add_constructor(_tag, _lenient(_construct))
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 STORY_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".yaml", ".yml"})
 # Coercing a parsed document visits at most this many values per byte of front
 # matter: YAML aliases can make a small file expand into a huge tree.
 _VALUES_PER_BYTE = 20
+# libyaml composes nested collections by C recursion: tens of thousands of
+# levels (`[[[[...`) overflow the C stack and kill the process. Texts that could
+# nest deeper than a few hundred levels are measured with the parser first.
+_MAX_DEPTH = 500
+_MAYBE_DEEP = re.compile(r"\n {128}|(?:[-?][ \t]+){32}")
 _MIN_VALUE_BUDGET = 20_000
 _EXTRA_TEXT_LIMIT = 2_000
 
@@ -84,6 +112,8 @@ def _read_text(path: str, rel: str, max_bytes: int) -> str | NotAStory:
     if not _FENCE.match(data, start) and data[start:].rstrip(b" \t\r\n") != b"---":
         if not is_story_name:
             return NotAStory(rel)
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise _Unreadable("UTF-16 text: story files must be UTF-8")
         if b"\0" in data[:8192]:
             raise _Unreadable("binary file, not text")
         raise _Unreadable("no front matter: the file does not begin with a --- line")
@@ -108,15 +138,39 @@ def _split(text: str) -> tuple[str, str]:
     return front, body
 
 
-def _load_yaml(front: str) -> dict:
+def _check_depth(front: str) -> None:
+    if front.count("[") + front.count("{") < _MAX_DEPTH and not _MAYBE_DEEP.search(front):
+        return  # cannot nest deep enough to matter
+    depth = 0
     try:
-        document = yaml.load(front, Loader=_Loader)
+        for event in yaml.parse(front, Loader=_Loader):  # libyaml's parser does not recurse
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    raise _Unreadable("front matter is nested too deeply to read")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the load below reports it, with its line and column
+
+
+def _load_yaml(front: str) -> dict:
+    _check_depth(front)
+    try:
+        document = yaml.load(front, Loader=_StoryLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "unreadable YAML"
         line = mark.line + 2 if mark is not None else None  # +1 for "---", +1 for 1-based
         column = mark.column + 1 if mark is not None else None
         raise _Unreadable(f"front matter is not valid YAML: {clean_line(str(reason))}", line, column) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses (a raw control character, say): give its place.
+        at = exc.position
+        raise _Unreadable(
+            f"front matter is not valid YAML: unacceptable character U+{exc.character:04X} ({exc.reason})",
+            front.count("\n", 0, at) + 2, at - front.rfind("\n", 0, at),
+        ) from None
     except yaml.YAMLError as exc:
         raise _Unreadable(f"front matter is not valid YAML: {clean_line(str(exc))}") from None
     except RecursionError:
@@ -163,7 +217,7 @@ def read_story(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Story
             return text
         front, body = _split(text)
         document = _load_yaml(front)
-        return build_story(document, rel, body)
+        return build_story(document, rel, body, len(front))
     except _Unreadable as exc:
         return _problem(rel, exc)
     except MemoryError:

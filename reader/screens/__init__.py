@@ -1,0 +1,1 @@
+"""Full screens and dialogs shown over the main view."""

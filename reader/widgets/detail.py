@@ -1,0 +1,107 @@
+"""The detail pane: one story's excerpt and every piece of its metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from reader.data.records import Image, Problem, Story
+from reader.widgets.text import long_date
+
+_LABEL = "dim"
+
+
+def _image_line(image: Image) -> str:
+    size = f"{image.width}×{image.height}" if image.width and image.height else "size unknown"
+    cached = {True: ", cached", False: ", not cached"}.get(image.is_cached, "")
+    return f"{size}{cached} {image.url}".strip()
+
+
+def story_text(story: Story, now: datetime) -> Group:
+    """The detail pane's content for a story: Text objects only, so nothing is read as markup."""
+    article = story.article
+    fields = Table.grid(padding=(0, 1))
+    fields.add_column(style=_LABEL, no_wrap=True)
+    fields.add_column(overflow="fold")
+
+    def field(label: str, value: str, style: str = "") -> None:
+        if value:
+            fields.add_row(Text(label), Text(value, style=style))
+
+    provider = article.provider
+    field("Outlet", " · ".join(part for part in (provider.name, provider.domain) if part) or "unknown")
+    published = long_date(article.published, now)
+    if article.published is None and story.published_text:
+        published = f"unknown (the file says {story.published_text!r})"
+    field("Published", published)
+    field("Topics", ", ".join(story.topics))
+    numbers = [("quality", article.quality), ("heat", article.heat)]
+    field("Scores", "  ".join(f"{name} {value}" for name, value in numbers if value is not None))
+    kinds = [("type", article.type), ("category", story.category)]
+    if story.is_published is not None:
+        kinds.append(("published", "yes" if story.is_published else "no"))
+    if story.removed is not None:
+        kinds.append(("removed", "yes" if story.removed else "no"))
+    field("Kind", "  ".join(f"{name} {value}" for name, value in kinds if value))
+    field("Related", f"{len(story.related)} articles" if story.related else "none")
+    field("URL", article.web_url, "underline")
+    field("AMP", article.amp_web_url)
+    field("CDN AMP", article.cdn_amp_web_url)
+    field("Original", story.original_url)
+    for number, image in enumerate(article.images, 1):
+        field("Image" if len(article.images) == 1 else f"Image {number}", _image_line(image))
+    for key, value in article.extra:
+        field(key, value)
+    field("File", story.path)
+    field("Signature", "present (kept, not decoded)" if story.secured else "")
+    for warning in story.warnings:
+        field("Warning", warning, "yellow")
+    parts: list = [Text(article.title, style="bold"), Text(""), fields]
+    if article.excerpt:
+        parts += [Text(""), Text(article.excerpt)]
+    if story.body:
+        parts += [Text(""), Text(story.body)]
+    return Group(*parts)
+
+
+def problem_text(problem: Problem) -> Text:
+    text = Text()
+    text.append("This story cannot be shown\n\n", style="bold")
+    text.append(f"{problem.path}: {problem.describe()}")
+    return text
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """Scrolls with the keys the lists use."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Down", show=False),
+        Binding("k,up", "scroll_up", "Up", show=False),
+        Binding("g,home", "scroll_home", "Top", show=False),
+        Binding("G,end", "scroll_end", "Bottom", show=False),
+    ]
+
+    def __init__(self, now: Callable[[], datetime], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Nothing selected.", style="dim italic"), id="detail-text")
+
+    def show(self, story: Story | Problem | None) -> None:
+        if story is None:
+            content = Text("No story selected.", style="dim italic")
+        elif isinstance(story, Problem):
+            content = problem_text(story)
+        else:
+            content = story_text(story, self.now())
+        self.query_one("#detail-text", Static).update(content)
+        self.scroll_home(animate=False)

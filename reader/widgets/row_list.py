@@ -1,0 +1,277 @@
+"""A keyboard list over any number of rows, drawn line by line.
+
+Built on Textual's Line API: only the visible lines are rendered, and rendered
+lines are kept in a small LRU cache, so moving in 100,000 rows costs what
+moving in 100 does. Rows come from a `RowSource`, which is asked only for the
+rows on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the list: a fixed width, or 0 to take what is left."""
+
+    width: int = 0
+    align: str = "left"
+    dim: bool = False
+    hide_below: int = 0  # the column is left out when the list is narrower than this
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row's cell texts (plain text, never markup) and a style hint."""
+
+    cells: tuple[str, ...]
+    emphasis: str = ""  # "" | "strong" | "dim"
+
+
+class RowSource(Protocol):
+    def __len__(self) -> int: ...
+
+    def row(self, index: int) -> Row | None: ...
+
+
+class EmptySource:
+    def __len__(self) -> int:
+        return 0
+
+    def row(self, index: int) -> Row | None:
+        return None
+
+
+def fit(text: str, width: int, align: str = "left") -> str:
+    """Text cut or padded to exactly `width` cells, with an ellipsis when cut."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    padding = " " * (width - length)
+    return padding + text if align == "right" else text + padding
+
+
+class RowList(ScrollView, can_focus=True):
+    """A cursor over rows from a RowSource."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "row-list--cursor",
+        "row-list--cursor-blurred",
+        "row-list--dim",
+        "row-list--strong",
+        "row-list--empty",
+    }
+    DEFAULT_CSS = """
+    RowList {
+        background: $surface;
+        overflow-x: hidden;
+        & > .row-list--cursor { background: $accent; color: $text; text-style: bold; }
+        & > .row-list--cursor-blurred { background: $accent 35%; }
+        & > .row-list--dim { color: $text-muted; }
+        & > .row-list--strong { text-style: bold; }
+        & > .row-list--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("g,home", "first", "First", show=False),
+        Binding("G,end", "last", "Last", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "select", "Select", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, row_list: RowList, index: int) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.index = index
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
+
+    class Selected(Highlighted):
+        pass
+
+    def __init__(
+        self,
+        columns: list[Column],
+        source: RowSource | None = None,
+        *,
+        empty_text: str = "Nothing here.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns = columns
+        self.source: RowSource = source or EmptySource()
+        self.empty_text = empty_text
+        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+
+    # ------------------------------------------------------------------ data
+
+    def set_source(self, source: RowSource, cursor: int = 0) -> None:
+        """Show other rows; the cursor goes to `cursor` (clamped)."""
+        self.source = source
+        self.reload(cursor)
+
+    def reload(self, cursor: int | None = None) -> None:
+        """The source's rows changed: drop rendered lines and resize."""
+        self._strips.clear()
+        self.virtual_size = Size(self.size.width, len(self.source))
+        target = self.cursor if cursor is None else cursor
+        clamped = max(0, min(target, len(self.source) - 1))
+        if clamped != self.cursor:
+            self.cursor = clamped
+        else:
+            self.post_message(self.Highlighted(self, clamped))
+        self.scroll_to_cursor()
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self.source)
+
+    # ------------------------------------------------------------------ rendering
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = round(self.scroll_offset.y) + y
+        count = len(self.source)
+        base = self.rich_style
+        if count == 0:
+            if y == 1:
+                return Strip([Segment(fit("  " + self.empty_text, width), self.get_component_rich_style("row-list--empty"))])
+            return Strip.blank(width, base)
+        if index >= count:
+            return Strip.blank(width, base)
+        state = ("cursor" if self.has_focus else "blurred") if index == self.cursor else ""
+        key = (index, width, state)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(index, width, state, base)
+            self._strips[key] = strip
+        return strip
+
+    def _render_row(self, index: int, width: int, state: str, base: Style) -> Strip:
+        row = self.source.row(index)
+        if row is None:
+            return Strip([Segment(fit(" …", width), base)])
+        shown = [(column, text) for column, text in zip(self.columns, row.cells) if width >= column.hide_below]
+        fixed = sum(column.width + 1 for column, _ in shown if column.width)
+        flexible = max(1, width - fixed - 1)
+        dim = self.get_component_rich_style("row-list--dim", partial=True)
+        emphasis = Style()
+        if row.emphasis:
+            emphasis = self.get_component_rich_style(f"row-list--{row.emphasis}", partial=True)
+        segments = [Segment(" ", base)]
+        for column, text in shown:
+            size = column.width or flexible
+            style = base + emphasis + (dim if column.dim else Style())
+            segments.append(Segment(fit(text, size, column.align), style))
+            segments.append(Segment(" ", base))
+        strip = Strip(segments).adjust_cell_length(width, base)
+        if state == "cursor":
+            strip = strip.apply_style(self.get_component_rich_style("row-list--cursor"))
+        elif state == "blurred":
+            strip = strip.apply_style(self.get_component_rich_style("row-list--cursor-blurred"))
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self.virtual_size = Size(event.size.width, len(self.source))
+        self.scroll_to_cursor()
+
+    def on_focus(self) -> None:
+        self._refresh_cursor_line()
+
+    def on_blur(self) -> None:
+        self._refresh_cursor_line()
+
+    def _refresh_cursor_line(self) -> None:
+        if len(self.source):
+            self.refresh_line(self.cursor)
+
+    # ------------------------------------------------------------------ cursor
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.scroll_to_cursor()
+        self.post_message(self.Highlighted(self, new))
+
+    def scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = round(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def move_to(self, index: int) -> None:
+        count = len(self.source)
+        if count:
+            self.cursor = max(0, min(index, count - 1))
+
+    @property
+    def page_size(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.source) - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + self.page_size)
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - self.page_size)
+
+    def action_select(self) -> None:
+        if len(self.source):
+            self.post_message(self.Selected(self, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = round(self.scroll_offset.y) + offset.y
+        if 0 <= index < len(self.source):
+            self.cursor = index
+            if event.chain > 1:  # double click: as Enter
+                self.action_select()

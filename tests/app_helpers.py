@@ -1,0 +1,39 @@
+"""Driving the app in tests: a frozen clock, and waiting for the loader threads."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from reader.app import ReaderApp
+from reader.widgets.story_list import StoryList
+
+FROZEN_NOW = datetime(2020, 6, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def make_app(path, **options) -> ReaderApp:
+    options.setdefault("now", lambda: FROZEN_NOW)
+    options.setdefault("watch", False)
+    options.setdefault("display_name", "stories")
+    app = ReaderApp(str(path), **options)
+    app.animation_level = "none"
+    return app
+
+
+async def settle(pilot, app: ReaderApp, rounds: int = 300) -> None:
+    """Wait until the folder is loaded and the highlighted story is shown."""
+    for _ in range(rounds):
+        await pilot.pause(0.01)
+        story_list = app.query_one(StoryList)
+        current = story_list.current_id()
+        if app.loaded and (current is None or app.shown_id == current):
+            await pilot.pause()
+            return
+    raise AssertionError("the app did not settle")
+
+
+def screen_text(app: ReaderApp) -> str:
+    """Everything on the current screen, as plain text lines."""
+    update = app.screen._compositor.render_full_update()
+    return "\n".join(
+        "".join(segment.text for strip in line for segment in strip) for line in update.strips
+    )

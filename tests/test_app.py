@@ -1,0 +1,235 @@
+"""The app's behaviour, driven with Pilot: every key in the help screen."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from reader.app import web_url_or_reason
+from reader.screens.help import KEYS, HelpScreen
+from reader.screens.problems import ProblemsScreen
+from reader.widgets.coverage import CoverageList, CoveragePane
+from reader.widgets.detail import DetailPane
+from reader.widgets.story_list import StoryList
+
+from app_helpers import make_app, screen_text as _lines, settle
+from conftest import SEEDS, story_text
+
+
+def many_stories(count: int) -> dict[str, str]:
+    return {
+        f"s{number:03}.md": story_text(f"Story {number:03}", published=f"2020-01-01T00:{number % 60:02}:{number // 60:02}Z")
+        for number in range(count)
+    }
+
+
+async def test_seeds_load_and_show_two_stories():
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        assert story_list.row_count == 2
+        assert "2 stories" in _lines(app)
+        # newest first
+        assert story_list.stories.story_row(0).title.startswith("Amazon Implements")
+        assert app.focused is story_list
+
+
+async def test_cursor_keys_move_and_jump(make_folder):
+    app = make_app(make_folder(many_stories(60)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        await pilot.press("j", "j", "down")
+        assert story_list.cursor == 3
+        await pilot.press("k", "up")
+        assert story_list.cursor == 1
+        await pilot.press("G")
+        assert story_list.cursor == 59
+        await pilot.press("g")
+        assert story_list.cursor == 0
+        await pilot.press("end")
+        assert story_list.cursor == 59
+        await pilot.press("home")
+        assert story_list.cursor == 0
+        await pilot.press("pagedown")
+        page = story_list.cursor
+        assert page > 5
+        await pilot.press("pagedown", "pageup")
+        assert story_list.cursor == page
+        await pilot.press("k", "k")
+        assert story_list.cursor == page - 2
+        await settle(pilot, app)
+        detail = _lines(app)
+        assert story_list.stories.story_row(story_list.cursor).title in detail
+
+
+async def test_tab_enter_and_escape_move_between_panes():
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert isinstance(app.focused, StoryList)
+        await pilot.press("tab")
+        assert isinstance(app.focused, DetailPane)
+        await pilot.press("tab")
+        assert isinstance(app.focused, CoverageList)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, DetailPane)
+        await pilot.press("escape")
+        assert isinstance(app.focused, StoryList)
+        await pilot.press("enter")
+        assert isinstance(app.focused, CoverageList)
+        coverage = app.query_one(CoverageList)
+        assert coverage.row_count == 28
+        await pilot.press("j")
+        await pilot.pause()
+        article = coverage.current()
+        assert article.title[:30] in _lines(app)  # the preview shows the highlighted article
+        assert article.web_url[:30] in _lines(app)
+
+
+async def test_open_uses_the_browser_for_web_links_only(make_folder, monkeypatch):
+    folder = make_folder({
+        "a.md": story_text("Web", url="https://example.com/web", published="2020-06-02T00:00:00Z"),
+        "b.md": story_text("Script", url="javascript:alert(1)", published="2020-06-01T00:00:00Z"),
+    })
+    app = make_app(folder)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("o")
+        assert opened == ["https://example.com/web"]
+        await pilot.press("j")
+        await settle(pilot, app)
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == ["https://example.com/web"]
+        assert any("Refused" in note.message for note in app._notifications)
+
+
+async def test_open_on_the_coverage_pane_opens_the_related_article(monkeypatch):
+    app = make_app(SEEDS)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter", "o")
+        assert opened == ["https://www.geekwire.com/2020/congressman-slams-amazons-use-facial-recognition-technology-calls-new-disclosures/"]
+
+
+def test_only_http_and_https_are_opened():
+    assert web_url_or_reason("https://a.example/x")[0] == "https://a.example/x"
+    assert web_url_or_reason("HTTP://a.example/x")[0] == "HTTP://a.example/x"
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "ftp://x", "", "//x.example", "data:text/html,hi"):
+        assert web_url_or_reason(bad)[0] is None
+
+
+async def test_y_copies_the_url(monkeypatch):
+    app = make_app(SEEDS)
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("y")
+        assert copied == ["https://www.campussafetymagazine.com/news/amazon-implements-1-year-moratorium-on-police-use-of-facial-recognition-tech/"]
+
+
+async def test_help_and_problems_screens(make_folder):
+    folder = make_folder({"good.md": story_text("Fine"), "bad.md": "---\ntitle: [oops\n---\n"})
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert "1 problem" in _lines(app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        for keys, _ in KEYS:
+            assert keys in _lines(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, ProblemsScreen)
+        text = _lines(app)
+        assert "bad.md" in text and "not valid YAML" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ProblemsScreen)
+
+
+def test_help_names_every_bound_key():
+    from reader.app import ReaderApp
+    from reader.widgets.row_list import RowList
+
+    help_text = " ".join(keys for keys, _ in KEYS).lower()
+    names = {"question_mark": "?", "exclamation_mark": "!", "shift+tab": "shift+tab", "pagedown": "pgdn",
+             "pageup": "pgup", "down": "↓", "up": "↑", "escape": "esc"}
+    for binding in [*ReaderApp.BINDINGS, *RowList.BINDINGS]:
+        for key in binding.key.split(","):
+            assert names.get(key, key).lower() in help_text, key
+
+
+async def test_q_quits():
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    assert not app.is_running
+
+
+async def test_mouse_click_selects_and_wheel_scrolls(make_folder):
+    app = make_app(make_folder(many_stories(80)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        await pilot.click(StoryList, offset=(10, 3))  # border row, then rows 0, 1, 2
+        assert story_list.cursor == 2
+        await pilot.double_click(CoverageList)
+        for _ in range(5):
+            story_list.post_message(events.MouseScrollDown(story_list, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause(0.1)
+        assert story_list.scroll_offset.y > 0
+
+
+async def test_markup_and_escapes_in_a_title_show_literally(make_folder):
+    title = "[@click=app.quit]x[/] [b]bold[/b] \x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\"
+    folder = make_folder({"evil.md": story_text(title, url="https://example.com/[red]x[/red]")})
+    app = make_app(folder)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        text = _lines(app)
+        assert "[@click=app.quit]x[/] [b]bold[/b] red link" in text
+        assert "\x1b" not in text
+        await pilot.click(DetailPane, offset=(3, 1))
+        await pilot.click(StoryList, offset=(3, 1))
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_empty_folder_shows_a_friendly_empty_state(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    app = make_app(empty)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        text = _lines(app)
+        assert "0 stories" in text
+        assert "No stories in" in text
+
+
+async def test_a_story_that_breaks_after_indexing_shows_its_problem(make_folder):
+    folder = make_folder({"a.md": story_text("Soon broken")})
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        (folder / "a.md").write_text("---\ntitle: [\n---\n")
+        app.query_one(StoryList).reload()
+        app.shown_id = None
+        app._load_current()
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if "cannot be shown" in _lines(app):
+                break
+        assert "cannot be shown" in _lines(app)

@@ -524,22 +524,18 @@ def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry
     """The story list's fields, parsed exactly, with the related list counted but not built.
 
     The front matter is parsed without its top-level `related` block; that
-    block's items are counted from their `- ` lines. Where the block is not a
-    plain block sequence, the whole front matter is parsed instead, so the
-    result is always what a full parse would give.
+    block's items are counted from libyaml's parse events, with no objects
+    built. Where the block is not a plain block sequence of mappings, or
+    anything fails, the whole front matter is parsed instead, so the result is
+    always what a full parse would give.
     """
     try:
         text = _read_text(path, rel, max_bytes)
         if isinstance(text, NotAStory):
             return text
         front, body = _split(text)
-        split = _split_related(front)
-        if split is None:
-            story = build_story(_load_yaml(front), rel, body, len(front))
-            return _entry_of(story, len(story.related))
-        head, count = split
-        document = _load_yaml(head)
-        if "related" in document:  # a second related key: let the full parse decide
+        document, head, count = _read_without_related(front)
+        if document is None:
             story = build_story(_load_yaml(front), rel, body, len(front))
             return _entry_of(story, len(story.related))
         title = require_title(document)
@@ -562,8 +558,89 @@ def _entry_of(story: Story, related_count: int) -> Entry:
                  story.published, related_count, story.article.excerpt, story.article.web_url)
 
 
-def _split_related(front: str) -> tuple[str, int] | None:
-    """(front matter without its related block, number of related items).
+def _read_without_related(front: str) -> tuple[dict | None, str, int]:
+    """(front matter parsed without its related block, that text, related items).
+
+    The document is None whenever only a full parse can say what the file
+    means: any doubt about the cut, or any error (whose line numbers must be
+    those of the whole file).
+    """
+    split = _split_related(front)
+    if split is None:
+        return None, front, 0
+    before, block, after = split
+    if not block:
+        head = front
+        count = 0
+    else:
+        count = _count_related(block)
+        # `before` must stand on its own, or the related line may be inside a
+        # quoted text that runs over several lines.
+        if count is None or before and not _is_yaml(before):
+            return None, front, 0
+        head = before + after
+    try:
+        document = _load_yaml(head)
+    except _Unreadable:
+        return None, front, 0
+    if block and "related" in document:  # a second related key: let the full parse decide
+        return None, front, 0
+    return document, head, count
+
+
+def _is_yaml(text: str) -> bool:
+    try:
+        collections.deque(yaml.parse(text, Loader=_Loader), maxlen=0)
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _count_related(block: str) -> int | None:
+    """The items of a cut-out `related:` block, as libyaml parses it.
+
+    None when a full parse could read the block differently or fail on it:
+    a YAML error, an item that is not a mapping (left out by read_story),
+    anchors, aliases, tags, merge keys or complex keys.
+    """
+    stack: list[list[bool]] = []  # per open collection: [is a mapping, a key comes next]
+    items = 0
+    try:
+        for event in yaml.parse(block, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                if stack and stack[-1][0]:
+                    stack[-1][1] = not stack[-1][1]
+                continue
+            if kind is not yaml.ScalarEvent and kind is not yaml.MappingStartEvent \
+                    and kind is not yaml.SequenceStartEvent:
+                if kind is yaml.AliasEvent:
+                    return None
+                continue  # stream and document events
+            if event.anchor is not None or event.tag is not None:
+                return None
+            top = stack[-1] if stack else None
+            if len(stack) == 2:  # an item of the related list
+                if kind is not yaml.MappingStartEvent:
+                    return None
+                items += 1
+            if kind is yaml.ScalarEvent:
+                if event.style is None and event.value in ("<<", "="):
+                    return None  # merge key, value key: the constructor decides
+                if top is not None and top[0]:
+                    top[1] = not top[1]
+            elif top is not None and top[0] and top[1]:
+                return None  # a collection as a key
+            else:
+                stack.append([kind is yaml.MappingStartEvent, True])
+    except yaml.YAMLError:
+        return None
+    return items
+
+
+def _split_related(front: str) -> tuple[str, str, str] | None:
+    """(front matter before the related block, the block, what follows it).
 
     None when there is no block-style related list to cut out, or when the
     block has any line this simple reading cannot vouch for. Only C-speed
@@ -574,7 +651,7 @@ def _split_related(front: str) -> tuple[str, int] | None:
     if key is None:
         if _FLOW_DOCUMENT.match(front) or _ANY_RELATED_KEY.search(text):
             return None  # a related key in a form this reading does not cut out
-        return front, 0
+        return front, "", ""
     after = _TOP_LEVEL_LINE.search(text, key.end())
     block_end = after.start() if after else len(text)
     block = text[key.end() : block_end].rstrip()  # trailing blank lines are no items
@@ -587,4 +664,4 @@ def _split_related(front: str) -> tuple[str, int] | None:
     blank = block.count("\n\n") + block.count("\n\r\n")
     if items + deeper + blank != block.count("\n"):
         return None  # a line that is neither an item nor inside one
-    return text[1 : key.start() + 1] + text[block_end + 1 :], items
+    return text[1 : key.start() + 1], text[key.start() + 1 : block_end], text[block_end + 1 :]

@@ -71,8 +71,8 @@ class CoveragePane(Vertical):
             if article.published:
                 text.append(article.published.astimezone().strftime(" %H:%M"), style="dim")
             text.append("\n")
-            if article.excerpt:
-                text.append(article.excerpt + "\n")
             if article.web_url:
-                text.append(article.web_url, style="underline")
+                text.append(article.web_url + "\n", style="underline")
+            if article.excerpt:
+                text.append(article.excerpt)
         self.query_one("#coverage-preview-text", Static).update(text)

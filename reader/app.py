@@ -103,22 +103,25 @@ class ReaderApp(App[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        story_list = StoryList(id="stories")
-        story_list.border_title = "Stories"
-        story_list.border_subtitle = "title · outlet · date · related"
-        yield story_list
+        # Kept as attributes: `query_one` on the app searches the top screen,
+        # which is a dialog while help or problems are open.
+        self.story_list = StoryList(id="stories")
+        self.story_list.border_title = "Stories"
+        self.story_list.border_subtitle = "title · outlet · date · related"
+        yield self.story_list
         with Horizontal(id="lower"):
-            detail = DetailPane(self.now, id="detail")
-            detail.border_title = "Story"
-            yield detail
-            coverage = CoveragePane(id="coverage")
-            coverage.border_title = "Coverage"
-            yield coverage
-        yield Static(id="status")
+            self.detail = DetailPane(self.now, id="detail")
+            self.detail.border_title = "Story"
+            yield self.detail
+            self.coverage = CoveragePane(id="coverage")
+            self.coverage.border_title = "Coverage"
+            yield self.coverage
+        self.status = Static(id="status")
+        yield self.status
         yield Footer()
 
     def on_mount(self) -> None:
-        story_list = self.query_one(StoryList)
+        story_list = self.story_list
         # A warm start shows the indexed list at once; the scan then checks for changes.
         ids = self.corpus.story_ids()
         if len(ids):
@@ -166,7 +169,7 @@ class ReaderApp(App[None]):
         self._update_status()
 
     def _show_ids(self, ids: array) -> None:
-        story_list = self.query_one(StoryList)
+        story_list = self.story_list
         current = story_list.current_id()
         source = StorySource(self.corpus, ids)
         if story_list.stories is not None and story_list.stories.ids == ids:
@@ -195,7 +198,7 @@ class ReaderApp(App[None]):
                 text.append(" · checking for changes…", style="dim")
         text.append("   ")
         text.append(self.display_name, style="dim")
-        self.query_one("#status", Static).update(text)
+        self.status.update(text)
 
     # ------------------------------------------------------------------ selection
 
@@ -208,14 +211,14 @@ class ReaderApp(App[None]):
                 self._detail_timer.stop()
             self._detail_timer = self.set_timer(_DETAIL_DELAY, self._load_current)
         elif isinstance(message.row_list, CoverageList):
-            self.query_one(CoveragePane).show_article(message.row_list.current())
+            self.coverage.show_article(message.row_list.current())
 
     def on_row_list_selected(self, message: RowList.Selected) -> None:
         if isinstance(message.row_list, StoryList):
-            self.query_one(CoverageList).focus()
+            self.coverage.query_one(CoverageList).focus()
 
     def _load_current(self) -> None:
-        story_id = self.query_one(StoryList).current_id()
+        story_id = self.story_list.current_id()
         if story_id is None:
             self._show_story(None, None)
         else:
@@ -226,14 +229,14 @@ class ReaderApp(App[None]):
         self.post_message(StoryLoaded(story_id, self.corpus.load_story(story_id)))
 
     def on_story_loaded(self, message: StoryLoaded) -> None:
-        if message.story_id == self.query_one(StoryList).current_id():
+        if message.story_id == self.story_list.current_id():
             self._show_story(message.story_id, message.story)
 
     def _show_story(self, story_id: int | None, story: Story | Problem | None) -> None:
         self.shown_id = story_id
         self._story = story
-        self.query_one(DetailPane).show(story)
-        self.query_one(CoveragePane).show_story(story if isinstance(story, Story) else None)
+        self.detail.show(story)
+        self.coverage.show_story(story if isinstance(story, Story) else None)
 
     # ------------------------------------------------------------------ actions
 
@@ -267,7 +270,7 @@ class ReaderApp(App[None]):
         self.push_screen(ProblemsScreen(self.corpus.problems()))
 
     def action_back(self) -> None:
-        self.query_one(StoryList).focus()
+        self.story_list.focus()
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()

@@ -100,7 +100,7 @@ def _run(command: str, args: argparse.Namespace) -> int:
     from reader.data.corpus import Corpus
     from reader.data.parse import DEFAULT_MAX_BYTES
 
-    max_bytes = args.max_file_size or DEFAULT_MAX_BYTES
+    max_bytes = DEFAULT_MAX_BYTES if args.max_file_size is None else args.max_file_size
     if command == "open":
         from reader.app import run_app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ def private_dirs(tmp_path_factory, monkeypatch):
         folder.mkdir()
         monkeypatch.setenv(name, str(folder))
     monkeypatch.setenv("TZ", "UTC")
-    return base
+    time.tzset()  # local time is UTC in every test, whatever the machine says
+    yield base
+    time.tzset()
 
 
 @pytest.fixture

@@ -12,6 +12,17 @@ def to_datetime(value: object) -> datetime | None:
 
     Naive values are taken as UTC, as YAML does for timestamps without a zone.
     """
+    moment = _to_datetime(value)
+    if moment is None:
+        return None
+    try:  # 9999-12-31T23:00-05:00 is past datetime.max in UTC; `+99:00` is no offset
+        moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    return moment
+
+
+def _to_datetime(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, date):
@@ -41,12 +52,28 @@ def _parse_text(text: str) -> datetime | None:
 
 def _parse_written(text: str) -> datetime | None:
     # dateutil costs ~20 ms to import: only pay for it on the rare odd date.
+    import warnings
+
     from dateutil import parser
 
     try:
-        return parser.parse(text, default=datetime(2000, 1, 1))
-    except (ValueError, OverflowError, TypeError):
+        # dateutil warns (on stderr, under the UI) about zone names it does not
+        # know, then ignores them: name the usual ones, and keep quiet.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return parser.parse(text, default=datetime(2000, 1, 1), tzinfos=_ZONE_NAMES)
+    except Exception:  # noqa: BLE001 - any odd text is just "no date"
         return None
+
+
+_ZONE_NAMES = {
+    name: hours * 3600
+    for name, hours in (
+        ("UT", 0), ("UTC", 0), ("GMT", 0), ("Z", 0), ("EST", -5), ("EDT", -4), ("CST", -6),
+        ("CDT", -5), ("MST", -7), ("MDT", -6), ("PST", -8), ("PDT", -7), ("BST", 1),
+        ("CET", 1), ("CEST", 2),
+    )
+}
 
 
 def to_utc_text(moment: datetime | None) -> str | None:

@@ -6,6 +6,7 @@ a folder already read, or to nothing, is a problem rather than a hang.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -76,6 +77,6 @@ def _link_problem(path: str) -> str:
     try:
         os.stat(path)
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             return "symbolic link loop"
     return "broken symbolic link: it points to nothing"

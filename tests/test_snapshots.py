@@ -1,0 +1,65 @@
+"""What the screen looks like: fixed size, fixed theme, no animation, frozen clock.
+
+Update after an intended change with `pytest tests/test_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app_helpers import make_app, settle
+from conftest import SEEDS, story_text
+
+
+def seeds_app():
+    app = make_app(SEEDS, display_name="seeds")
+    app.theme = "textual-dark"
+    return app
+
+
+async def _loaded(pilot) -> None:
+    await settle(pilot, pilot.app)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_main_screen(snap_compare, size):
+    assert snap_compare(seeds_app(), terminal_size=size, run_before=_loaded)
+
+
+def test_main_screen_on_the_second_story_with_coverage_focused(snap_compare):
+    async def before(pilot):
+        await settle(pilot, pilot.app)
+        await pilot.press("j")
+        await settle(pilot, pilot.app)
+        await pilot.press("enter", "j", "j")
+        await pilot.pause()
+
+    assert snap_compare(seeds_app(), terminal_size=(120, 40), run_before=before)
+
+
+def test_help_screen(snap_compare):
+    async def before(pilot):
+        await settle(pilot, pilot.app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(seeds_app(), terminal_size=(120, 40), run_before=before)
+
+
+def test_problems_screen(snap_compare, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.md").write_text(story_text("A readable story"))
+    (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    (folder / "no-title.md").write_text("---\nexcerpt: hello\n---\n")
+    (folder / "latin1.txt").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    (folder / "plain.txt").write_text("just some notes\n")
+
+    async def before(pilot):
+        await settle(pilot, pilot.app)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+
+    app = make_app(folder, display_name="mixed")
+    app.theme = "textual-dark"
+    assert snap_compare(app, terminal_size=(120, 40), run_before=before)

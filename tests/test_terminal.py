@@ -1,0 +1,74 @@
+"""The real `reader` command in a real terminal (tmux), read off the screen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+
+TMUX = shutil.which("tmux")
+READER = Path(sys.executable).parent / "reader"
+
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    socket = f"reader-test-{os.getpid()}"
+    sessions = []
+
+    def start(*args: str, width: int = 120, height: int = 40) -> str:
+        name = f"s{len(sessions)}"
+        env = " ".join(f"{key}={tmp_path / key.lower()}" for key in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"))
+        command = f"env {env} TERM=xterm-256color {READER} {' '.join(args)}; sleep 5"
+        subprocess.run([TMUX, "-L", socket, "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command], check=True)
+        sessions.append(name)
+        return name
+
+    def screen(name: str) -> str:
+        return subprocess.run([TMUX, "-L", socket, "capture-pane", "-p", "-t", name], capture_output=True, text=True).stdout
+
+    def wait_for(name: str, text: str, seconds: float = 20) -> str:
+        deadline = time.monotonic() + seconds
+        shown = ""
+        while time.monotonic() < deadline:
+            shown = screen(name)
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
+
+    def keys(name: str, *typed: str) -> None:
+        subprocess.run([TMUX, "-L", socket, "send-keys", "-t", name, *typed], check=True)
+
+    yield start, wait_for, keys, screen
+    subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True)
+
+
+def test_reader_shows_the_seeds_in_a_real_terminal(terminal):
+    start, wait_for, keys, screen = terminal
+    session = start(str(SEEDS))
+    shown = wait_for(session, "2 stories")
+    assert "Amazon Implements 1 Year Moratorium" in shown
+    keys(session, "j")
+    wait_for(session, "Coverage (28)")
+    keys(session, "q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and "Stories" in screen(session):
+        time.sleep(0.1)
+    assert "Stories" not in screen(session), "q did not quit"
+
+
+def test_reader_without_a_path_opens_the_bundled_seeds(terminal):
+    start, wait_for, keys, _ = terminal
+    session = start()
+    wait_for(session, "2 stories")
+    wait_for(session, "bundled seeds")
+    keys(session, "q")

@@ -29,7 +29,7 @@ class ArticleSource:
 class CoverageList(RowList):
     def __init__(self, **kwargs) -> None:
         super().__init__(
-            [Column(16, dim=True), Column(10, dim=True, hide_below=64), Column(3, align="right"), Column(0)],
+            [Column(14, dim=True), Column(10, dim=True, hide_below=50), Column(3, align="right"), Column(0)],
             empty_text="No related coverage.",
             **kwargs,
         )

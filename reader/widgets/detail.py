@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.data.records import Image, Problem, Story
-from reader.widgets.text import long_date
+from reader.widgets.text import long_date, plural
 
 _LABEL = "dim"
 
@@ -51,7 +51,7 @@ def story_text(story: Story, now: datetime) -> Group:
     if story.removed is not None:
         kinds.append(("removed", "yes" if story.removed else "no"))
     field("Kind", "  ".join(f"{name} {value}" for name, value in kinds if value))
-    field("Related", f"{len(story.related)} articles" if story.related else "none")
+    field("Related", plural(len(story.related), "article") if story.related else "none")
     field("URL", article.web_url, "underline")
     field("AMP", article.amp_web_url)
     field("CDN AMP", article.cdn_amp_web_url)

@@ -175,6 +175,9 @@ class RowList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, index: int, width: int, state: str, base: Style) -> Strip:
+        if state:  # the cursor's colours go under every cell's own style
+            base = base + self.get_component_rich_style(
+                "row-list--cursor" if state == "cursor" else "row-list--cursor-blurred")
         row = self.source.row(index)
         if row is None:
             return Strip([Segment(fit(" …", width), base)])
@@ -191,12 +194,7 @@ class RowList(ScrollView, can_focus=True):
             style = base + emphasis + (dim if column.dim else Style())
             segments.append(Segment(fit(text, size, column.align), style))
             segments.append(Segment(" ", base))
-        strip = Strip(segments).adjust_cell_length(width, base)
-        if state == "cursor":
-            strip = strip.apply_style(self.get_component_rich_style("row-list--cursor"))
-        elif state == "blurred":
-            strip = strip.apply_style(self.get_component_rich_style("row-list--cursor-blurred"))
-        return strip
+        return Strip(segments).adjust_cell_length(width, base)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -93,7 +93,8 @@ class ReaderApp(App[None]):
         self.watch = watch
         self.display_name = display_name or self.corpus.root
         self.progress = LoadProgress()
-        self.loaded = False
+        self.loaded = False  # a scan of the folder has finished in this run
+        self.list_complete = False  # the list holds every story (from the cache, or a scan)
         self._detail_timer = None
         self.shown_id: int | None = None
         self._story: Story | Problem | None = None
@@ -126,6 +127,9 @@ class ReaderApp(App[None]):
         ids = self.corpus.story_ids()
         if len(ids):
             story_list.set_source(StorySource(self.corpus, ids))
+        if self.corpus.was_scanned:
+            self.list_complete = True
+            self.progress = LoadProgress(stories=len(ids), problems=len(self.corpus.problems()))
         story_list.focus()
         for notice in self.corpus.notices:
             self.notify(notice, severity="warning", markup=False)
@@ -137,28 +141,32 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def scan_folder(self) -> None:
         worker = get_current_worker()
-        last_count = -1
+        last_count, listed_sent = -1, False
 
         def report(progress: LoadProgress) -> None:
-            nonlocal last_count
+            # The list order is read here, in the loader thread, and only when it changed.
+            nonlocal last_count, listed_sent
             ids = None
-            if progress.done or progress.files_read:
-                count = self.corpus.story_count()
-                if count != last_count or progress.done:
-                    ids = self.corpus.story_ids()
-                    last_count = count
+            count = self.corpus.story_count() if progress.files_read or progress.listed else last_count
+            if count != last_count or (progress.listed and not listed_sent) or progress.done:
+                ids = self.corpus.story_ids()
+                last_count, listed_sent = count, progress.listed
             self.post_message(ScanProgress(replace(progress), ids))
 
         self._scan_started = time.monotonic()
-        self.corpus.scan(on_progress=report, cancelled=lambda: worker.is_cancelled)
+        # One helper process for the verify pass: the other core stays with the UI.
+        self.corpus.scan(on_progress=report, cancelled=lambda: worker.is_cancelled, verify_workers=1)
 
     def on_scan_progress(self, message: ScanProgress) -> None:
-        self.progress = message.progress
+        if message.progress.listed or not self.list_complete:
+            self.progress = message.progress
+        if message.progress.listed:
+            self.list_complete = True
         if message.ids is not None:
             self._show_ids(message.ids)
         if message.progress.done:
             first = not self.loaded
-            self.loaded = True
+            self.loaded = self.list_complete = True
             self._last_scan_seconds = time.monotonic() - self._scan_started
             if first:
                 for notice in self.corpus.notices:
@@ -170,22 +178,19 @@ class ReaderApp(App[None]):
 
     def _show_ids(self, ids: array) -> None:
         story_list = self.story_list
+        if not len(ids) and self.progress.listed:
+            story_list.empty_text = (
+                f"No stories in {self.display_name}. A story file begins with a --- line of YAML front matter."
+            )
         current = story_list.current_id()
         source = StorySource(self.corpus, ids)
-        if story_list.stories is not None and story_list.stories.ids == ids:
-            return
         cursor = source.index_of(current) if current is not None else 0
         story_list.set_source(source, cursor if cursor is not None else story_list.cursor)
-        if not len(ids):
-            story_list.empty_text = "Reading the folder…" if not self.progress.done else (
-                f"No stories in {self.corpus.root}. A story file begins with a --- line "
-                "of YAML front matter."
-            )
 
     def _update_status(self) -> None:
         progress = self.progress
         text = Text()
-        if not progress.done and not self.loaded:
+        if not self.list_complete:
             text.append("⏳ Reading stories… ", style="bold")
             text.append(f"{progress.files_read:,} files read, {progress.files_seen:,} found")
         else:
@@ -194,7 +199,9 @@ class ReaderApp(App[None]):
                 text.append(" · ")
                 text.append(plural(progress.problems, "problem"), style="bold red")
                 text.append(" (press !)", style="dim")
-            if not progress.done:
+            if progress.listed and not progress.done and progress.to_verify:
+                text.append(f" · verifying {progress.verified:,} of {progress.to_verify:,}", style="dim")
+            elif not self.loaded:
                 text.append(" · checking for changes…", style="dim")
         text.append("   ")
         text.append(self.display_name, style="dim")

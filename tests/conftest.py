@@ -91,3 +91,17 @@ def make_folder(tmp_path):
         return folder
 
     return make
+
+
+def indexed_outcome(folder: Path, rel: str, **options):
+    """What a whole scan (list pass, then verify pass) makes of one file: its Problem,
+    its list row, or None when it is not a story."""
+    from reader.data.corpus import Corpus
+
+    corpus = Corpus(str(folder), use_cache=False, **options)
+    corpus.scan(verify_workers=0)
+    for problem in corpus.problems():
+        if problem.path == rel:
+            return problem
+    rows = corpus.rows(corpus.story_ids())
+    return next((row for row in rows.values() if row.path == rel), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from array import array
 from collections.abc import Callable, Sequence
 
@@ -14,6 +15,78 @@ from reader.data.records import LoadProgress, NotAStory, Problem, Story, StoryRo
 
 _BATCH_FILES = 250
 _BATCH_SECONDS = 0.25
+_CHUNK_FILES = 64  # files read per task
+_READ_HERE_FIRST = 4  # chunks read in this process first: a small folder needs no helpers
+_CHUNKS_IN_FLIGHT = 8
+
+
+def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
+    """List entries for a chunk of files; runs in a helper process on a cold start."""
+    read = []
+    for path, rel, size, mtime in chunk:
+        result = read_entry(path, rel, max_bytes)
+        read.append((rel, size, mtime, None if isinstance(result, NotAStory) else result))
+    return read
+
+
+def verify_chunk(chunk: list[tuple[str, str]], max_bytes: int) -> list:
+    """Full parses for a chunk of stories; None for a file that is no story now."""
+    read = []
+    for path, rel in chunk:
+        result = read_story(path, rel, max_bytes)
+        read.append((rel, None if isinstance(result, NotAStory) else result))
+    return read
+
+
+def _cores() -> int:
+    return min(4, os.cpu_count() or 1)
+
+
+class _Readers:
+    """Runs a reading function over chunks of files: here for the first few, then
+    in helper processes.
+
+    A cold start of thousands of files is bound by YAML parsing, which one
+    Python thread cannot spread over the cores; processes can.
+    """
+
+    def __init__(self, function: Callable[[list, int], list], max_bytes: int, workers: int) -> None:
+        self.function = function
+        self.max_bytes = max_bytes
+        self.workers = workers
+        self.pool = None
+        self.chunks = 0
+        self.in_flight: deque = deque()
+
+    def submit(self, chunk: list, take: Callable[[list], None]) -> None:
+        self.chunks += 1
+        if self.pool is None and self.chunks > _READ_HERE_FIRST and self.workers > 0:
+            self.pool = _start_pool(self.workers)
+        if self.pool is None:
+            take(self.function(chunk, self.max_bytes))
+            return
+        self.in_flight.append(self.pool.submit(self.function, chunk, self.max_bytes))
+        while self.in_flight and (len(self.in_flight) > _CHUNKS_IN_FLIGHT or self.in_flight[0].done()):
+            take(self.in_flight.popleft().result())
+
+    def drain(self, take: Callable[[list], None]) -> None:
+        while self.in_flight:
+            take(self.in_flight.popleft().result())
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_pool(workers: int):
+    try:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # forkserver: forking the app itself, threads and all, is not safe.
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    except (OSError, ValueError, ImportError):
+        return None
 
 
 def cache_file() -> str:
@@ -29,7 +102,7 @@ class Corpus:
         self.root = os.path.abspath(root)
         self.is_file = os.path.isfile(self.root)
         self.max_bytes = max_bytes
-        self.index = Index(self.root, cache_file() if use_cache else None)
+        self.index = Index(self.root, cache_file() if use_cache else None, max_bytes)
 
     @property
     def notices(self) -> list[str]:
@@ -48,55 +121,123 @@ class Corpus:
         self,
         on_progress: Callable[[LoadProgress], None] | None = None,
         cancelled: Callable[[], bool] = lambda: False,
+        verify_workers: int | None = None,
     ) -> LoadProgress:
-        """Bring the index up to date with the folder: only new and changed files are read."""
+        """Bring the index up to date with the folder: only new and changed files are read.
+
+        Two passes: the list pass reads new and changed files fast, for the
+        list; the verify pass then parses each of them whole, in
+        `verify_workers` helper processes (default: every core; 0 reads here).
+        """
+        workers = _cores() if verify_workers is None else verify_workers
+        while True:
+            generation = self.index.generation
+            progress = self._scan_once(on_progress, cancelled, workers)
+            if self.index.generation == generation or cancelled():
+                return progress
+            # The cache failed under the scan and the index is new and empty: read again.
+
+    def _scan_once(self, on_progress, cancelled, workers) -> LoadProgress:
         progress = LoadProgress()
+        report = on_progress or (lambda progress: None)
+        self._list_pass(progress, report, cancelled)
+        if cancelled():
+            return progress
+        self._count(progress)
+        progress.listed = True
+        report(progress)
+        self._verify_pass(progress, report, cancelled, workers)
+        if cancelled():
+            return progress
+        self._count(progress)
+        progress.done = True
+        self.index.mark_scanned()
+        report(progress)
+        return progress
+
+    def _count(self, progress: LoadProgress) -> None:
+        progress.stories = self.index.story_count()
+        progress.problems = len(self.index.problems())
+        progress.not_stories = self.index.count_other()
+
+    def _list_pass(self, progress: LoadProgress, report, cancelled) -> None:
+        """New and changed files into the index, read fast for the list."""
         known = self.index.known_files()
         seen: set[str] = set()
-        batch: list[tuple[str, int, int, Entry | Problem | None]] = []
+        results: list[tuple[str, int, int, Entry | Problem | None]] = []
+        chunk: list[tuple[str, str, int, int]] = []
+        readers = _Readers(read_chunk, self.max_bytes, workers=_cores())
         flushed_at = time.monotonic()
 
         def flush() -> None:
             nonlocal flushed_at
-            self.index.write(batch)
-            batch.clear()
-            flushed_at = time.monotonic()
-            if on_progress is not None:
-                on_progress(progress)
+            if len(results) >= _BATCH_FILES or time.monotonic() - flushed_at > _BATCH_SECONDS:
+                self.index.write(results)
+                results.clear()
+                flushed_at = time.monotonic()
+                report(progress)
 
-        for found in find_files(self.root):
-            if cancelled():
-                flush()
-                return progress
-            progress.files_seen += 1
-            if isinstance(found, FileInfo):
-                seen.add(found.rel)
-                if known.get(found.rel) == (found.size, found.mtime_ns):
-                    continue
-                result = read_entry(found.path, found.rel, self.max_bytes)
-                progress.files_read += 1
-                batch.append((found.rel, found.size, found.mtime_ns,
-                              None if isinstance(result, NotAStory) else result))
-            else:
-                # Link problems and special files are checked afresh every scan.
-                seen.add(found.path)
-                batch.append((found.path, -1, -1, found if isinstance(found, Problem) else None))
-            if len(batch) >= _BATCH_FILES or time.monotonic() - flushed_at > _BATCH_SECONDS:
-                flush()
-        if batch:
-            self.index.write(batch)
+        def take(read: list) -> None:
+            progress.files_read += len(read)
+            results.extend(read)
+            flush()
+
+        try:
+            for found in find_files(self.root):
+                if cancelled():
+                    return
+                progress.files_seen += 1
+                if isinstance(found, FileInfo):
+                    seen.add(found.rel)
+                    if known.get(found.rel) == (found.size, found.mtime_ns):
+                        continue
+                    chunk.append((found.path, found.rel, found.size, found.mtime_ns))
+                    if len(chunk) >= _CHUNK_FILES:
+                        readers.submit(chunk, take)
+                        chunk = []
+                else:
+                    # Link problems and special files are checked afresh every scan.
+                    seen.add(found.path)
+                    results.append((found.path, -1, -1, found if isinstance(found, Problem) else None))
+                    flush()
+            if chunk:
+                readers.submit(chunk, take)
+            readers.drain(take)
+        finally:
+            readers.close()
+        if cancelled():
+            return
+        self.index.write(results)
         gone = known.keys() - seen
         if gone:
             self.index.forget(gone)
-        progress.stories = self.index.story_count()
-        progress.problems = len(self.index.problems())
-        progress.not_stories = self.index.count_other()
-        progress.done = True
-        if on_progress is not None:
-            on_progress(progress)
-        return progress
+
+    def _verify_pass(self, progress: LoadProgress, report, cancelled, workers: int) -> None:
+        """A full parse of every story the list pass read: it has the last word."""
+        paths = self.index.unverified()
+        progress.to_verify = len(paths)
+        readers = _Readers(verify_chunk, self.max_bytes, workers=workers)
+
+        def take(read: list) -> None:
+            self.index.write_verified(read)
+            progress.verified += len(read)
+            report(progress)
+
+        try:
+            for start in range(0, len(paths), _CHUNK_FILES):
+                if cancelled():
+                    return
+                chunk = [(self.abs_path(rel), rel) for rel in paths[start : start + _CHUNK_FILES]]
+                readers.submit(chunk, take)
+            readers.drain(take)
+        finally:
+            readers.close()
 
     # ------------------------------------------------------------------ reading
+
+    @property
+    def was_scanned(self) -> bool:
+        return self.index.was_scanned()
 
     def story_ids(self, order: str = NEWEST_FIRST) -> array:
         return self.index.story_ids(order)

@@ -8,6 +8,7 @@ rebuilt or bypassed in memory, with a notice, never a crash.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -16,15 +17,18 @@ from collections.abc import Iterable, Sequence
 
 from reader.data.dates import from_epoch, to_epoch
 from reader.data.parse import Entry
-from reader.data.records import Problem, StoryRow
+from reader.data.records import Problem, Story, StoryRow
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS folders (
     id INTEGER PRIMARY KEY,
-    root TEXT NOT NULL UNIQUE
+    root TEXT NOT NULL,
+    max_bytes INTEGER NOT NULL,  -- the size limit changes which files are stories
+    scanned INTEGER NOT NULL DEFAULT 0,  -- a whole scan has finished at least once
+    UNIQUE (root, max_bytes)
 );
 CREATE TABLE IF NOT EXISTS files (
     folder INTEGER NOT NULL,
@@ -45,8 +49,10 @@ CREATE TABLE IF NOT EXISTS stories (
     related_count INTEGER NOT NULL,
     excerpt TEXT NOT NULL,
     url TEXT NOT NULL,
+    verified INTEGER NOT NULL DEFAULT 0,  -- a full parse of this version of the file agreed
     UNIQUE (folder, path)
 );
+CREATE INDEX IF NOT EXISTS stories_unverified ON stories (folder, verified);
 CREATE INDEX IF NOT EXISTS stories_newest
     ON stories (folder, published IS NULL, published DESC, path);
 CREATE TABLE IF NOT EXISTS problems (
@@ -60,20 +66,39 @@ CREATE TABLE IF NOT EXISTS problems (
 """
 
 NEWEST_FIRST = "published IS NULL, published DESC, path"
+BUSY_SECONDS = 3.0  # how long to wait for another reader's write before giving up on the file
 
 
-class CacheUnusable(Exception):
-    """The cache file cannot serve; the caller falls back to memory."""
+def _guarded(method):
+    """Run an index operation; if the cache file fails under it, go on in memory.
+
+    The in-memory index starts empty, so `generation` changes and the scan
+    that is running reads the folder again.
+    """
+
+    @functools.wraps(method)
+    def run(self: Index, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            if self.db_path is None:
+                raise
+            self._fall_back(error)
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 class Index:
     """One folder's rows in the index database. Safe to share between threads."""
 
-    def __init__(self, root: str, db_path: str | None) -> None:
+    def __init__(self, root: str, db_path: str | None, max_bytes: int = 0) -> None:
         self.root = root
+        self.max_bytes = max_bytes
         self.db_path = db_path
         self.notices: list[str] = []
         self._lock = threading.RLock()
+        self.generation = 0  # changes when the index had to start again, empty
         self._db = self._open(db_path)
         self.folder_id = self._folder_id(root)
 
@@ -112,18 +137,34 @@ class Index:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            db.execute("PRAGMA quick_check(1)").fetchone()
             # A write proves the file is usable (not read-only, not locked for good).
-            db.execute("INSERT OR IGNORE INTO folders(root) VALUES (?)", (self.root,))
+            db.execute("INSERT OR IGNORE INTO folders(root, max_bytes) VALUES (?, ?)", (self.root, self.max_bytes))
             db.commit()
         except BaseException:
             db.close()
             raise
         return db
 
+    def _fall_back(self, error: BaseException) -> None:
+        with self._lock:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            if _is_corrupt(error) and self.db_path is not None:
+                try:
+                    _remove_database(self.db_path)
+                except OSError:
+                    pass
+            self.notices.append(f"The story cache failed ({_plain(error)}); reading files directly.")
+            self.db_path = None
+            self._db = self._connect(":memory:")
+            self.folder_id = self._folder_id(self.root)
+            self.generation += 1
+
     @staticmethod
     def _connect(target: str) -> sqlite3.Connection:
-        db = sqlite3.connect(target, timeout=3.0, check_same_thread=False, isolation_level=None)
+        db = sqlite3.connect(target, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA synchronous=NORMAL")
         if target == ":memory:":
             db.executescript(_SCHEMA)
@@ -131,8 +172,9 @@ class Index:
 
     def _folder_id(self, root: str) -> int:
         with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO folders(root) VALUES (?)", (root,))
-            return self._db.execute("SELECT id FROM folders WHERE root = ?", (root,)).fetchone()[0]
+            key = (root, self.max_bytes)
+            self._db.execute("INSERT OR IGNORE INTO folders(root, max_bytes) VALUES (?, ?)", key)
+            return self._db.execute("SELECT id FROM folders WHERE root = ? AND max_bytes = ?", key).fetchone()[0]
 
     def close(self) -> None:
         with self._lock:
@@ -140,6 +182,7 @@ class Index:
 
     # ------------------------------------------------------------------ writing
 
+    @_guarded
     def known_files(self) -> dict[str, tuple[int, int]]:
         with self._lock:
             rows = self._db.execute(
@@ -147,6 +190,7 @@ class Index:
             )
             return {path: (size, mtime) for path, size, mtime in rows}
 
+    @_guarded
     def write(self, results: Sequence[tuple[str, int, int, Entry | Problem | None]]) -> None:
         """Record a batch of (path, size, mtime_ns, result); None means not a story."""
         folder = self.folder_id
@@ -172,7 +216,7 @@ class Index:
                 " ON CONFLICT(folder, path) DO UPDATE SET title=excluded.title,"
                 " provider_name=excluded.provider_name, provider_domain=excluded.provider_domain,"
                 " published=excluded.published, related_count=excluded.related_count,"
-                " excerpt=excluded.excerpt, url=excluded.url",
+                " excerpt=excluded.excerpt, url=excluded.url, verified=0",
                 stories,
             )
             story_paths = {row[1] for row in stories}
@@ -183,6 +227,40 @@ class Index:
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", files)
 
+    @_guarded
+    def unverified(self) -> list[str]:
+        """Paths of the stories the list pass read but no full parse has confirmed."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT path FROM stories WHERE folder = ? AND verified = 0 ORDER BY path", (self.folder_id,)
+            )
+            return [row[0] for row in rows]
+
+    @_guarded
+    def write_verified(self, results: Sequence[tuple[str, Story | Problem | None]]) -> None:
+        """Record full parses: a story's exact figures, or the problem a full parse found."""
+        folder = self.folder_id
+        confirmed, problems, dropped, kinds = [], [], [], []
+        for path, result in results:
+            if isinstance(result, Story):
+                confirmed.append((len(result.related), folder, path))
+                continue
+            dropped.append((folder, path))
+            if isinstance(result, Problem):
+                problems.append((folder, path, result.reason, result.line, result.column))
+                kinds.append((KIND_PROBLEM, folder, path))
+            else:
+                kinds.append((KIND_OTHER, folder, path))
+        with self._lock, self._transaction():
+            db = self._db
+            db.executemany(
+                "UPDATE stories SET related_count = ?, verified = 1 WHERE folder = ? AND path = ?", confirmed
+            )
+            db.executemany("DELETE FROM stories WHERE folder = ? AND path = ?", dropped)
+            db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
+            db.executemany("UPDATE files SET kind = ? WHERE folder = ? AND path = ?", kinds)
+
+    @_guarded
     def forget(self, paths: Iterable[str]) -> None:
         """Drop files that are no longer in the folder."""
         keys = [(self.folder_id, path) for path in paths]
@@ -190,11 +268,24 @@ class Index:
             for table in ("files", "stories", "problems"):
                 self._db.executemany(f"DELETE FROM {table} WHERE folder = ? AND path = ?", keys)
 
+    @_guarded
+    def was_scanned(self) -> bool:
+        """Whether the index holds a finished scan of this folder (so its list is whole)."""
+        with self._lock:
+            row = self._db.execute("SELECT scanned FROM folders WHERE id = ?", (self.folder_id,)).fetchone()
+        return bool(row and row[0])
+
+    @_guarded
+    def mark_scanned(self) -> None:
+        with self._lock:
+            self._db.execute("UPDATE folders SET scanned = 1 WHERE id = ?", (self.folder_id,))
+
     def _transaction(self):
         return _Transaction(self._db)
 
     # ------------------------------------------------------------------ reading
 
+    @_guarded
     def story_ids(self, order: str = NEWEST_FIRST) -> array:
         with self._lock:
             rows = self._db.execute(
@@ -202,6 +293,7 @@ class Index:
             )
             return array("q", (row[0] for row in rows))
 
+    @_guarded
     def rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:
         if not ids:
             return {}
@@ -217,17 +309,20 @@ class Index:
             row[0]: StoryRow(row[0], row[1], row[2], row[3], from_epoch(row[4]), row[5]) for row in found
         }
 
+    @_guarded
     def path_of(self, story_id: int) -> str | None:
         with self._lock:
             row = self._db.execute("SELECT path FROM stories WHERE id = ?", (story_id,)).fetchone()
         return row[0] if row else None
 
+    @_guarded
     def story_count(self) -> int:
         with self._lock:
             return self._db.execute(
                 "SELECT count(*) FROM stories WHERE folder = ?", (self.folder_id,)
             ).fetchone()[0]
 
+    @_guarded
     def problems(self) -> list[Problem]:
         with self._lock:
             rows = self._db.execute(
@@ -236,6 +331,7 @@ class Index:
             ).fetchall()
         return [Problem(*row) for row in rows]
 
+    @_guarded
     def count_other(self) -> int:
         with self._lock:
             return self._db.execute(

@@ -58,7 +58,9 @@ _VALUES_PER_BYTE = 20
 # levels (`[[[[...`) overflow the C stack and kill the process. Texts that could
 # nest deeper than a few hundred levels are measured with the parser first.
 _MAX_DEPTH = 500
-_MAYBE_DEEP = re.compile(r"\n {128}|(?:[-?][ \t]+){32}")
+_MAYBE_DEEP = re.compile(r"(?:[-?][ \t]+){32}")
+_DEEP_INDENT = "\n" + " " * 128
+_DEEP_MARKERS = ("- -", "-\t", "? ?", "?\t", "- ?", "? -")
 _MIN_VALUE_BUDGET = 20_000
 _EXTRA_TEXT_LIMIT = 2_000
 
@@ -70,16 +72,7 @@ _ANY_RELATED_KEY = re.compile(r"\n[\"']?related[\"']?[ \t]*:")
 _FLOW_DOCUMENT = re.compile(r"\s*(?:#.*\n\s*)*[\[{!&*]")
 _TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s#-]|-\S)")
 _FIRST_ITEM = re.compile(r"\r?\n( *)- ")
-# Within a related block: node properties (&anchor, *alias, !tag) where a node
-# may start, merge (<<) and value (=) keys, complex keys (? x, [x]: y). Several
-# simple patterns: one alternation of them all is 3x slower.
-_NOT_PLAIN_BLOCK = tuple(re.compile(pattern) for pattern in (
-    r"[&*!](?<=[\s\[{,][&*!])\S",
-    r"=(?<=[\s\[{,]=)[ \t]*(?:[\r\n\]},]|$)",
-    r"<<",
-    r"\?(?<=\s\?)(?:\s|$)",
-    r"[\]}][ \t]*:(?:\s|$)",
-))
+# A related item that starts as a `key:` mapping, as every real one does.
 _MAPPING_ITEM = r"- [A-Za-z_][\w-]*[ \t]*:(?:[ \t]|\r?\n|$)"
 
 
@@ -149,9 +142,16 @@ def _split(text: str) -> tuple[str, str]:
     return front, body
 
 
+def _maybe_deep(front: str) -> bool:
+    """Whether the text could nest deep enough to matter; C-speed searches first."""
+    if front.count("[") + front.count("{") >= _MAX_DEPTH or _DEEP_INDENT in front:
+        return True
+    return any(marker in front for marker in _DEEP_MARKERS) and bool(_MAYBE_DEEP.search(front))
+
+
 def _check_depth(front: str) -> None:
-    if front.count("[") + front.count("{") < _MAX_DEPTH and not _MAYBE_DEEP.search(front):
-        return  # cannot nest deep enough to matter
+    if not _maybe_deep(front):
+        return
     depth = 0
     try:
         for event in yaml.parse(front, Loader=_Loader):  # libyaml's parser does not recurse
@@ -531,31 +531,35 @@ class Entry:
     url: str
 
 
-def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry | Problem | NotAStory:
-    """The story list's fields, parsed exactly, with the related list counted but not built.
+_ENTRY_KEYS = frozenset({"title", "provider", "publishedDateTime", "excerpt", "webUrl"})
 
-    The front matter is parsed without its top-level `related` block; that
-    block's items are counted from libyaml's parse events, with no objects
-    built. Where the block is not a plain block sequence of mappings, or
-    anything fails, the whole front matter is parsed instead, so the result is
-    always what a full parse would give.
+
+def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry | Problem | NotAStory:
+    """The story list's fields, for a first look at a folder: fast, and exact where it answers.
+
+    The front matter is parsed without its top-level `related` block, and only
+    the keys the list shows are built; the block's items are counted from their
+    `- key:` lines. Whatever this reading cannot vouch for is left to a full
+    parse here. What it does not look at (the related block's own YAML, the
+    values of other keys) can still make a full parse fail: `read_story`, run
+    over every file after the list is shown, has the last word.
     """
     try:
         text = _read_text(path, rel, max_bytes)
         if isinstance(text, NotAStory):
             return text
         front, body = _split(text)
-        document, head, count = _read_without_related(front)
-        if document is None:
+        fields, count = _read_without_related(front)
+        if fields is None:
             story = build_story(_load_yaml(front), rel, body, len(front))
-            return _entry_of(story, len(story.related))
-        title = require_title(document)
-        coercer = _Coercer(max(_MIN_VALUE_BUDGET, _VALUES_PER_BYTE * len(head)))
-        provider = coercer.provider(document.get("provider"))
-        published, _ = coercer.moment(document.get("publishedDateTime"), "publishedDateTime")
+            return entry_of(story)
+        title = require_title(fields)
+        coercer = _Coercer(_MIN_VALUE_BUDGET)
+        provider = coercer.provider(fields.get("provider"))
+        published, _ = coercer.moment(fields.get("publishedDateTime"), "publishedDateTime")
         return Entry(rel, title, provider.name, provider.domain, published, count,
-                     coercer.long_text(document.get("excerpt"), "excerpt"),
-                     coercer.line(document.get("webUrl"), "webUrl"))
+                     coercer.long_text(fields.get("excerpt"), "excerpt"),
+                     coercer.line(fields.get("webUrl"), "webUrl"))
     except _Unreadable as exc:
         return _problem(rel, exc)
     except MemoryError:
@@ -564,39 +568,59 @@ def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry
         return Problem(rel, "front matter is nested too deeply to read")
 
 
-def _entry_of(story: Story, related_count: int) -> Entry:
+def entry_of(story: Story) -> Entry:
     return Entry(story.path, story.title, story.provider.name, story.provider.domain,
-                 story.published, related_count, story.article.excerpt, story.article.web_url)
+                 story.published, len(story.related), story.article.excerpt, story.article.web_url)
 
 
-def _read_without_related(front: str) -> tuple[dict | None, str, int]:
-    """(front matter parsed without its related block, that text, related items).
+def _read_without_related(front: str) -> tuple[dict | None, int]:
+    """(the list's keys, parsed from the front matter without its related block; related items).
 
-    The document is None whenever only a full parse can say what the file
-    means: any doubt about the cut, or any error (whose line numbers must be
-    those of the whole file).
+    The keys are None whenever only a full parse can say what the file means:
+    any doubt about the cut, or any error (whose line numbers must be those of
+    the whole file).
     """
     split = _split_related(front)
     if split is None:
-        return None, front, 0
+        return None, 0
     before, block, after = split
-    if not block:
-        head = front
-        count = 0
-    else:
+    head = before + after
+    if _maybe_deep(head):  # only the head is composed here; the block is only counted
+        return None, 0
+    count = 0
+    if block:
         count = _count_related(block)
         # `before` must stand on its own, or the related line may be inside a
         # quoted text that runs over several lines.
         if count is None or before and not _is_yaml(before):
-            return None, front, 0
-        head = before + after
+            return None, 0
+    return _load_keys(head, _ENTRY_KEYS, refuse="related" if block else None), count
+
+
+def _load_keys(text: str, keys: frozenset[str], refuse: str | None) -> dict | None:
+    """Only the named top-level keys, built exactly as a full load builds them.
+
+    libyaml composes the whole text at C speed; only the wanted values are
+    constructed in Python. None when the text is not a plain mapping, or when
+    it holds the key `refuse`, or on any error.
+    """
+    loader = _StoryLoader(text)
     try:
-        document = _load_yaml(head)
-    except _Unreadable:
-        return None, front, 0
-    if block and "related" in document:  # a second related key: let the full parse decide
-        return None, front, 0
-    return document, head, count
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        wanted = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode) or key == "<<" or key == refuse:
+                return None
+            if key in keys:
+                wanted[key] = value_node  # the last of duplicate keys wins, as in a full load
+        return {key: loader.construct_object(value, deep=True) for key, value in wanted.items()}
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
 
 
 def _is_yaml(text: str) -> bool:
@@ -612,22 +636,14 @@ def _is_yaml(text: str) -> bool:
 
 
 def _count_related(block: str) -> int | None:
-    """The items of a cut-out `related:` block, when the block is surely that.
-
-    The block must parse, and hold nothing that could make a full parse read
-    it otherwise or fail on it: an item that is not a `key: value` mapping
-    (read_story leaves it out), anchors, aliases, tags, merge, value or
-    complex keys. Such text inside quotes only costs a full parse.
-    """
+    """The items of a cut-out `related:` block, when every item is a `key: value` mapping."""
     first = _FIRST_ITEM.match(block, block.index("\n"))
-    if first is None or any(pattern.search(block) for pattern in _NOT_PLAIN_BLOCK):
+    if first is None:
         return None
     indent = first.group(1)
     items = block.count("\n" + indent + "- ")
     mappings = len(re.findall(r"\n" + indent + _MAPPING_ITEM, block))
-    if items != mappings or not _is_yaml(block):
-        return None
-    return items
+    return items if items == mappings else None
 
 
 def _split_related(front: str) -> tuple[str, str, str] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -111,10 +111,11 @@ class LoadProgress:
     """Where a scan of the folder stands; posted to the UI as it goes."""
 
     files_seen: int = 0
-    files_to_read: int = 0
     files_read: int = 0
     stories: int = 0
     problems: int = 0
     not_stories: int = 0
+    listed: bool = False  # the list pass is over: every story is in the list
+    to_verify: int = 0
+    verified: int = 0
     done: bool = False
-    notices: list[str] = field(default_factory=list)

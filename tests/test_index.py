@@ -1,0 +1,177 @@
+"""The story index: used, invalidated and rebuilt correctly; a bad cache is survived."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader.data import index as index_module
+from reader.data.corpus import Corpus, cache_file
+from conftest import story_text
+
+
+def titles(corpus: Corpus) -> list[str]:
+    rows = corpus.rows(corpus.story_ids())
+    return [rows[story_id].title for story_id in corpus.story_ids()]
+
+
+@pytest.fixture
+def folder(make_folder):
+    return make_folder({
+        f"s{number}.md": story_text(f"Story {number}", published=f"2020-06-{10 + number:02}T00:00:00Z")
+        for number in range(5)
+    })
+
+
+def test_a_second_scan_reads_no_file(folder):
+    first = Corpus(str(folder)).scan()
+    assert (first.files_read, first.stories) == (5, 5)
+    second_corpus = Corpus(str(folder))
+    assert second_corpus.was_scanned
+    assert titles(second_corpus) == ["Story 4", "Story 3", "Story 2", "Story 1", "Story 0"]
+    second = second_corpus.scan()
+    assert (second.files_read, second.stories) == (0, 5)
+    assert Path(cache_file()).is_file()
+
+
+def test_only_changed_added_and_removed_files_are_read_again(folder):
+    Corpus(str(folder)).scan()
+    (folder / "s1.md").write_text(story_text("Story 1, corrected", published="2020-06-11T00:00:00Z"))
+    (folder / "s9.md").write_text(story_text("Story 9", published="2020-06-30T00:00:00Z"))
+    (folder / "s0.md").unlink()
+    corpus = Corpus(str(folder))
+    progress = corpus.scan()
+    assert progress.files_read == 2
+    assert titles(corpus) == ["Story 9", "Story 4", "Story 3", "Story 2", "Story 1, corrected"]
+
+
+def test_a_file_that_turns_bad_becomes_a_problem_and_back(folder):
+    corpus = Corpus(str(folder))
+    corpus.scan()
+    (folder / "s2.md").write_text("---\ntitle: [\n---\n")
+    assert corpus.scan().problems == 1
+    assert corpus.story_count() == 4
+    (folder / "s2.md").write_text(story_text("Story 2 again"))
+    progress = corpus.scan()
+    assert (progress.problems, progress.stories) == (0, 5)
+
+
+def test_no_cache_reads_the_files_and_writes_no_cache(folder):
+    corpus = Corpus(str(folder), use_cache=False)
+    assert corpus.scan().stories == 5
+    assert not corpus.cached
+    assert not Path(cache_file()).exists()
+
+
+def test_a_corrupt_cache_is_rebuilt_with_a_notice(folder):
+    Corpus(str(folder)).scan()
+    Path(cache_file()).write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(cache_file() + suffix).unlink(missing_ok=True)
+    corpus = Corpus(str(folder))
+    assert any("damaged" in notice for notice in corpus.notices)
+    assert corpus.scan().stories == 5
+    assert corpus.cached
+
+
+def test_an_older_cache_format_is_rebuilt_with_a_notice(folder):
+    Corpus(str(folder)).scan()
+    db = sqlite3.connect(cache_file())
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    corpus = Corpus(str(folder))
+    assert any("another version" in notice for notice in corpus.notices)
+    assert not corpus.was_scanned
+    assert corpus.scan().stories == 5
+
+
+def test_an_unusable_cache_location_falls_back_to_memory(folder, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    corpus = Corpus(str(folder))
+    assert not corpus.cached
+    assert any("cannot be used" in notice for notice in corpus.notices)
+    assert corpus.scan().stories == 5
+
+
+def test_a_locked_cache_falls_back_to_memory(folder, monkeypatch):
+    Corpus(str(folder)).scan()
+    monkeypatch.setattr(index_module, "BUSY_SECONDS", 0.2)
+    holder = sqlite3.connect(cache_file(), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        corpus = Corpus(str(folder))
+        progress = corpus.scan()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert progress.stories == 5
+    assert not corpus.cached
+    assert corpus.notices
+
+
+def test_a_cache_that_fails_during_a_scan_is_survived(folder, monkeypatch):
+    corpus = Corpus(str(folder))
+    real_write = index_module.Index.write
+    failures = iter([True])
+
+    def failing_write(self, results):
+        if self.db_path is not None and next(failures, False):
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return real_write(self, results)
+
+    monkeypatch.setattr(index_module.Index, "write", index_module._guarded(failing_write))
+    progress = corpus.scan()
+    assert progress.stories == 5
+    assert not corpus.cached
+    assert titles(corpus)[0] == "Story 4"
+
+
+def test_two_readers_on_one_folder_both_work(folder):
+    results = {}
+
+    def read(name: str) -> None:
+        corpus = Corpus(str(folder))
+        results[name] = (corpus.scan().stories, titles(corpus))
+
+    threads = [threading.Thread(target=read, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results["a"] == results["b"] == (5, ["Story 4", "Story 3", "Story 2", "Story 1", "Story 0"])
+
+
+def test_folders_do_not_share_rows(make_folder):
+    one = make_folder({"a.md": story_text("Only in one")})
+    two = make_folder({"a.md": story_text("Only in two")})
+    first, second = Corpus(str(one)), Corpus(str(two))
+    first.scan()
+    second.scan()
+    assert titles(first) == ["Only in one"]
+    assert titles(second) == ["Only in two"]
+
+
+def test_a_large_cold_scan_reads_in_helper_processes_and_agrees(make_folder):
+    files = {f"d{number % 7}/s{number:04}.md": story_text(f"Story {number:04}", published=f"2020-01-01T{number % 24:02}:{number % 60:02}:00Z")
+             for number in range(700)}
+    files["bad.md"] = "---\ntitle: [\n---\n"
+    corpus = Corpus(str(make_folder(files)))
+    progress = corpus.scan()
+    assert (progress.stories, progress.problems, progress.files_read) == (700, 1, 701)
+    assert len(set(titles(corpus))) == 700
+
+
+def test_the_folder_is_never_written(folder):
+    before = {path: path.stat().st_mtime_ns for path in folder.rglob("*")}
+    Corpus(str(folder)).scan()
+    Corpus(str(folder), use_cache=False).scan()
+    after = {path: path.stat().st_mtime_ns for path in folder.rglob("*")}
+    assert before == after
+    assert os.listdir(folder) == [path.name for path in folder.iterdir()]

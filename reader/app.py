@@ -29,7 +29,6 @@ from reader.widgets.story_list import StoryList, StorySource
 from reader.widgets.text import plural
 
 _DETAIL_DELAY = 0.05  # s: holding j down moves the list, and loads only where it stops
-_MIN_RESCAN_SECONDS = 2.0
 
 
 class ScanProgress(Message):
@@ -85,12 +84,14 @@ class ReaderApp(App[None]):
         now: Callable[[], datetime] | None = None,
         watch: bool = True,
         display_name: str | None = None,
+        rescan_seconds: float = 2.0,
     ) -> None:
         super().__init__()
         options = {} if max_bytes is None else {"max_bytes": max_bytes}
         self.corpus = Corpus(path, use_cache=use_cache, **options)
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.watch = watch
+        self.rescan_seconds = rescan_seconds  # at least; a slow scan waits longer
         self.display_name = display_name or self.corpus.root
         self.progress = LoadProgress()
         self.loaded = False  # a scan of the folder has finished in this run
@@ -172,7 +173,7 @@ class ReaderApp(App[None]):
                 for notice in self.corpus.notices:
                     self.notify(notice, severity="warning", markup=False)
             if self.watch:
-                delay = max(_MIN_RESCAN_SECONDS, 5 * self._last_scan_seconds)
+                delay = max(self.rescan_seconds, 5 * self._last_scan_seconds)
                 self.set_timer(delay, self.scan_folder)
         self._update_status()
 

@@ -233,3 +233,48 @@ async def test_a_story_that_breaks_after_indexing_shows_its_problem(make_folder)
             if "cannot be shown" in _lines(app):
                 break
         assert "cannot be shown" in _lines(app)
+
+
+async def test_changes_on_disk_show_up_without_a_restart_and_keep_the_cursor(make_folder):
+    folder = make_folder({
+        "a.md": story_text("Older", published="2020-06-01T00:00:00Z"),
+        "b.md": story_text("Newer", published="2020-06-05T00:00:00Z"),
+    })
+    app = make_app(folder, watch=True, rescan_seconds=0.2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j")
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        assert story_list.stories.story_row(story_list.cursor).title == "Older"
+        (folder / "c.md").write_text(story_text("Newest", published="2020-06-09T00:00:00Z"))
+        (folder / "b.md").write_text(story_text("Newer, corrected", published="2020-06-05T00:00:00Z"))
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if story_list.row_count == 3 and "Newer, corrected" in _lines(app):
+                break
+        assert story_list.row_count == 3
+        assert "3 stories" in _lines(app)
+        assert story_list.stories.story_row(story_list.cursor).title == "Older"  # the cursor stayed
+        (folder / "c.md").unlink()
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if story_list.row_count == 2:
+                break
+        assert story_list.row_count == 2
+        assert story_list.stories.story_row(story_list.cursor).title == "Older"
+
+
+async def test_a_warm_start_shows_the_whole_list_before_the_scan(make_folder):
+    folder = make_folder({f"s{n}.md": story_text(f"Story {n}") for n in range(3)})
+    first = make_app(folder)
+    async with first.run_test() as pilot:
+        await settle(pilot, first)
+    second = make_app(folder)
+    async with second.run_test() as pilot:
+        await pilot.pause()
+        assert second.list_complete
+        assert second.query_one(StoryList).row_count == 3
+        assert "3 stories" in _lines(second)
+        await settle(pilot, second)
+        assert second.progress.files_read == 0  # nothing changed: no file was read again

@@ -9,7 +9,7 @@ from array import array
 from collections.abc import Callable, Sequence
 
 from reader.data.discover import FileInfo, find_files
-from reader.data.index import NEWEST_FIRST, Index
+from reader.data.index import SORTS, Index
 from reader.data.parse import DEFAULT_MAX_BYTES, Entry, read_entry, read_raw, read_story
 from reader.data.records import LoadProgress, NotAStory, Problem, Story, StoryRow
 
@@ -95,6 +95,13 @@ def cache_file() -> str:
     return os.path.join(user_cache_dir("reader", appauthor=False), "index.sqlite3")
 
 
+def state_file() -> str:
+    """Read and starred marks: user data, not cache, so they outlive the index."""
+    from platformdirs import user_data_dir
+
+    return os.path.join(user_data_dir("reader", appauthor=False), "state.sqlite3")
+
+
 class Corpus:
     """One opened folder (or single file): its index, and the stories on demand."""
 
@@ -102,7 +109,7 @@ class Corpus:
         self.root = os.path.abspath(root)
         self.is_file = os.path.isfile(self.root)
         self.max_bytes = max_bytes
-        self.index = Index(self.root, cache_file() if use_cache else None, max_bytes)
+        self.index = Index(self.root, cache_file() if use_cache else None, max_bytes, state_file())
 
     @property
     def notices(self) -> list[str]:
@@ -239,8 +246,9 @@ class Corpus:
     def was_scanned(self) -> bool:
         return self.index.was_scanned()
 
-    def story_ids(self, order: str = NEWEST_FIRST) -> array:
-        return self.index.story_ids(order)
+    def story_ids(self, sort: str = "newest", where: str = "", params: Sequence = ()) -> array:
+        """Story ids in a named order (index.SORTS), filtered by an SQL condition (reader.data.query)."""
+        return self.index.story_ids(SORTS[sort], where, params)
 
     def rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:
         return self.index.rows(ids)

@@ -1,4 +1,4 @@
-"""The story index: a SQLite cache of what the story list needs, per folder.
+"""The story index: a SQLite cache of what the story list and the search need, per folder.
 
 Keyed by the folder's absolute path and each file's size and modification
 time, so a warm start reads no story file. The cache is disposable: anything
@@ -15,11 +15,12 @@ import threading
 from array import array
 from collections.abc import Iterable, Sequence
 
+from reader.data.coverage import distinct_outlets, outlet_key, url_key
 from reader.data.dates import from_epoch, to_epoch
 from reader.data.parse import Entry
 from reader.data.records import Problem, Story, StoryRow
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2
 
 _SCHEMA = """
@@ -42,19 +43,46 @@ CREATE TABLE IF NOT EXISTS stories (
     id INTEGER PRIMARY KEY,
     folder INTEGER NOT NULL,
     path TEXT NOT NULL,
+    key TEXT NOT NULL,  -- what names the story across runs: its URL, else path and title
     title TEXT NOT NULL,
     provider_name TEXT NOT NULL,
     provider_domain TEXT NOT NULL,
-    published INTEGER,
+    provider_sort TEXT NOT NULL,  -- casefolded name (else domain), for sorting and provider:
+    published INTEGER,  -- Unix seconds, UTC
     related_count INTEGER NOT NULL,
+    outlets INTEGER,  -- distinct outlets, the story's own included; NULL until verified
+    quality INTEGER,
+    heat INTEGER,
     excerpt TEXT NOT NULL,
     url TEXT NOT NULL,
     verified INTEGER NOT NULL DEFAULT 0,  -- a full parse of this version of the file agreed
     UNIQUE (folder, path)
 );
 CREATE INDEX IF NOT EXISTS stories_unverified ON stories (folder, verified);
-CREATE INDEX IF NOT EXISTS stories_newest
-    ON stories (folder, published IS NULL, published DESC, path);
+CREATE INDEX IF NOT EXISTS stories_newest ON stories (folder, published IS NULL, published DESC, path);
+CREATE INDEX IF NOT EXISTS stories_by_key ON stories (key);
+CREATE TABLE IF NOT EXISTS topics (
+    story INTEGER NOT NULL,
+    topic TEXT NOT NULL,  -- casefolded
+    PRIMARY KEY (story, topic)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS topics_by_name ON topics (topic);
+CREATE TABLE IF NOT EXISTS related (
+    story INTEGER NOT NULL,
+    position INTEGER NOT NULL,  -- in the file, from 0
+    title TEXT NOT NULL,
+    provider_name TEXT NOT NULL,
+    outlet TEXT NOT NULL,  -- coverage.outlet_key
+    url_key TEXT NOT NULL,  -- coverage.url_key of its webUrl
+    published INTEGER,
+    quality INTEGER,
+    PRIMARY KEY (story, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS related_by_url ON related (url_key);
+CREATE INDEX IF NOT EXISTS related_by_outlet ON related (outlet);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    title, excerpt, provider, coverage, tokenize = 'unicode61 remove_diacritics 2'
+);
 CREATE TABLE IF NOT EXISTS problems (
     folder INTEGER NOT NULL,
     path TEXT NOT NULL,
@@ -65,8 +93,37 @@ CREATE TABLE IF NOT EXISTS problems (
 ) WITHOUT ROWID;
 """
 
-NEWEST_FIRST = "published IS NULL, published DESC, path"
+# The read and starred marks live in the user's data folder (reader.data.state),
+# attached to the index connection as `state` so queries can join them.
+MARKS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS state.marks (
+    key TEXT PRIMARY KEY,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    changed REAL NOT NULL DEFAULT 0
+);
+"""
+
+SORTS = {
+    "newest": "s.published IS NULL, s.published DESC, s.path",
+    "oldest": "s.published IS NULL, s.published ASC, s.path",
+    "quality": "s.quality IS NULL, s.quality DESC, s.published DESC, s.path",
+    "heat": "s.heat IS NULL, s.heat DESC, s.published DESC, s.path",
+    "coverage": "coalesce(s.outlets, 0) DESC, s.related_count DESC, s.published DESC, s.path",
+    "provider": "s.provider_sort, s.published DESC, s.path",
+    "title": "casefold(s.title), s.path",
+}
+NEWEST_FIRST = SORTS["newest"]
 BUSY_SECONDS = 3.0  # how long to wait for another reader's write before giving up on the file
+
+
+def story_key(entry: Entry) -> str:
+    """What identifies a story across runs, re-indexing and moving the folder."""
+    return entry.url or f"{entry.path}\n{entry.title}"
+
+
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def _guarded(method):
@@ -92,10 +149,11 @@ def _guarded(method):
 class Index:
     """One folder's rows in the index database. Safe to share between threads."""
 
-    def __init__(self, root: str, db_path: str | None, max_bytes: int = 0) -> None:
+    def __init__(self, root: str, db_path: str | None, max_bytes: int = 0, state_path: str | None = None) -> None:
         self.root = root
         self.max_bytes = max_bytes
         self.db_path = db_path
+        self.state_path = state_path
         self.notices: list[str] = []
         self._lock = threading.RLock()
         self.generation = 0  # changes when the index had to start again, empty
@@ -162,13 +220,30 @@ class Index:
             self.folder_id = self._folder_id(self.root)
             self.generation += 1
 
-    @staticmethod
-    def _connect(target: str) -> sqlite3.Connection:
+    def _connect(self, target: str) -> sqlite3.Connection:
         db = sqlite3.connect(target, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA synchronous=NORMAL")
+        db.create_function("casefold", 1, _casefold, deterministic=True)
         if target == ":memory:":
             db.executescript(_SCHEMA)
+        self._attach_state(db)
         return db
+
+    def _attach_state(self, db: sqlite3.Connection) -> None:
+        if self.state_path is not None:
+            try:
+                os.makedirs(os.path.dirname(self.state_path), exist_ok=True)
+                db.execute("ATTACH DATABASE ? AS state", (self.state_path,))
+                db.executescript(MARKS_SCHEMA)
+                return
+            except (sqlite3.Error, OSError) as error:
+                self.notices.append(f"Read and starred marks cannot be read ({_plain(error)}).")
+                try:
+                    db.execute("DETACH DATABASE state")
+                except sqlite3.Error:
+                    pass
+        db.execute("ATTACH DATABASE ':memory:' AS state")
+        db.executescript(MARKS_SCHEMA)
 
     def _folder_id(self, root: str) -> int:
         with self._lock:
@@ -192,40 +267,65 @@ class Index:
 
     @_guarded
     def write(self, results: Sequence[tuple[str, int, int, Entry | Problem | None]]) -> None:
-        """Record a batch of (path, size, mtime_ns, result); None means not a story."""
+        """Record a batch of list-pass results (path, size, mtime_ns, result); None: not a story."""
         folder = self.folder_id
-        files, stories, problems, gone = [], [], [], []
+        files, problems, not_stories = [], [], []
+        entries = []
         for path, size, mtime, result in results:
             if isinstance(result, Entry):
                 kind = KIND_STORY
-                stories.append((folder, path, result.title, result.provider_name, result.provider_domain,
-                                to_epoch(result.published), result.related_count, result.excerpt, result.url))
+                entries.append(result)
             elif isinstance(result, Problem):
                 kind = KIND_PROBLEM
                 problems.append((folder, path, result.reason, result.line, result.column))
+                not_stories.append(path)
             else:
                 kind = KIND_OTHER
+                not_stories.append(path)
             files.append((folder, path, size, mtime, kind))
-            gone.append((folder, path))
-        with self._lock, self._transaction():
-            db = self._db
-            db.executemany("DELETE FROM problems WHERE folder = ? AND path = ?", gone)
-            db.executemany(
-                "INSERT INTO stories(folder, path, title, provider_name, provider_domain, published,"
-                " related_count, excerpt, url) VALUES (?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT(folder, path) DO UPDATE SET title=excluded.title,"
-                " provider_name=excluded.provider_name, provider_domain=excluded.provider_domain,"
-                " published=excluded.published, related_count=excluded.related_count,"
-                " excerpt=excluded.excerpt, url=excluded.url, verified=0",
-                stories,
-            )
-            story_paths = {row[1] for row in stories}
-            db.executemany(
-                "DELETE FROM stories WHERE folder = ? AND path = ?",
-                [key for key in gone if key[1] not in story_paths],
-            )
+        with self._lock, self._transaction() as db:
+            db.executemany("DELETE FROM problems WHERE folder = ? AND path = ?", [(folder, r[0]) for r in results])
+            self._drop_stories(not_stories)
+            for entry in entries:
+                self._put_entry(db, entry)
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", files)
+
+    def _put_entry(self, db: sqlite3.Connection, entry: Entry) -> None:
+        provider_sort = (entry.provider_name or entry.provider_domain).casefold()
+        story_id = db.execute(
+            "INSERT INTO stories(folder, path, key, title, provider_name, provider_domain, provider_sort,"
+            " published, related_count, quality, heat, excerpt, url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(folder, path) DO UPDATE SET key=excluded.key, title=excluded.title,"
+            " provider_name=excluded.provider_name, provider_domain=excluded.provider_domain,"
+            " provider_sort=excluded.provider_sort, published=excluded.published,"
+            " related_count=excluded.related_count, outlets=NULL, quality=excluded.quality,"
+            " heat=excluded.heat, excerpt=excluded.excerpt, url=excluded.url, verified=0"
+            " RETURNING id",
+            (self.folder_id, entry.path, story_key(entry), entry.title, entry.provider_name,
+             entry.provider_domain, provider_sort, to_epoch(entry.published), entry.related_count,
+             entry.quality, entry.heat, entry.excerpt, entry.url),
+        ).fetchone()[0]
+        db.execute("DELETE FROM topics WHERE story = ?", (story_id,))
+        db.executemany("INSERT OR IGNORE INTO topics VALUES (?, ?)",
+                       [(story_id, topic.casefold()) for topic in entry.topics])
+        db.execute("DELETE FROM related WHERE story = ?", (story_id,))
+        db.execute("DELETE FROM search WHERE rowid = ?", (story_id,))
+        provider = " ".join(part for part in (entry.provider_name, entry.provider_domain) if part)
+        db.execute("INSERT INTO search(rowid, title, excerpt, provider, coverage) VALUES (?,?,?,?,'')",
+                   (story_id, entry.title, entry.excerpt, provider))
+
+    def _drop_stories(self, paths: Iterable[str]) -> None:
+        """Delete stories and everything indexed about them. Call inside a transaction."""
+        db = self._db
+        keys = [(self.folder_id, path) for path in paths]
+        ids = []
+        for key in keys:
+            row = db.execute("SELECT id FROM stories WHERE folder = ? AND path = ?", key).fetchone()
+            if row:
+                ids.append((row[0],))
+        for table, column in (("topics", "story"), ("related", "story"), ("search", "rowid"), ("stories", "id")):
+            db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ids)
 
     @_guarded
     def unverified(self) -> list[str]:
@@ -238,35 +338,51 @@ class Index:
 
     @_guarded
     def write_verified(self, results: Sequence[tuple[str, Story | Problem | None]]) -> None:
-        """Record full parses: a story's exact figures, or the problem a full parse found."""
+        """Record full parses: a story's exact figures and coverage, or the problem a full parse found."""
         folder = self.folder_id
-        confirmed, problems, dropped, kinds = [], [], [], []
+        problems, dropped, kinds = [], [], []
+        stories = []
         for path, result in results:
             if isinstance(result, Story):
-                confirmed.append((len(result.related), folder, path))
+                stories.append(result)
                 continue
-            dropped.append((folder, path))
+            dropped.append(path)
             if isinstance(result, Problem):
                 problems.append((folder, path, result.reason, result.line, result.column))
                 kinds.append((KIND_PROBLEM, folder, path))
             else:
                 kinds.append((KIND_OTHER, folder, path))
-        with self._lock, self._transaction():
-            db = self._db
-            db.executemany(
-                "UPDATE stories SET related_count = ?, verified = 1 WHERE folder = ? AND path = ?", confirmed
-            )
-            db.executemany("DELETE FROM stories WHERE folder = ? AND path = ?", dropped)
+        with self._lock, self._transaction() as db:
+            for story in stories:
+                row = db.execute("SELECT id FROM stories WHERE folder = ? AND path = ?",
+                                 (folder, story.path)).fetchone()
+                if row is None:
+                    continue
+                story_id = row[0]
+                db.execute("UPDATE stories SET related_count = ?, outlets = ?, verified = 1 WHERE id = ?",
+                           (len(story.related), distinct_outlets(story), story_id))
+                db.execute("DELETE FROM related WHERE story = ?", (story_id,))
+                db.executemany(
+                    "INSERT INTO related VALUES (?,?,?,?,?,?,?,?)",
+                    [(story_id, position, item.title, item.provider.name, outlet_key(item.provider),
+                      url_key(item.web_url), to_epoch(item.published), item.quality)
+                     for position, item in enumerate(story.related)],
+                )
+                coverage = "\n".join(f"{item.title}\n{item.excerpt}" for item in story.related)
+                db.execute("UPDATE search SET coverage = ? WHERE rowid = ?", (coverage, story_id))
+            self._drop_stories(dropped)
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("UPDATE files SET kind = ? WHERE folder = ? AND path = ?", kinds)
 
     @_guarded
     def forget(self, paths: Iterable[str]) -> None:
         """Drop files that are no longer in the folder."""
+        paths = list(paths)
         keys = [(self.folder_id, path) for path in paths]
-        with self._lock, self._transaction():
-            for table in ("files", "stories", "problems"):
-                self._db.executemany(f"DELETE FROM {table} WHERE folder = ? AND path = ?", keys)
+        with self._lock, self._transaction() as db:
+            self._drop_stories(paths)
+            for table in ("files", "problems"):
+                db.executemany(f"DELETE FROM {table} WHERE folder = ? AND path = ?", keys)
 
     @_guarded
     def was_scanned(self) -> bool:
@@ -286,11 +402,15 @@ class Index:
     # ------------------------------------------------------------------ reading
 
     @_guarded
-    def story_ids(self, order: str = NEWEST_FIRST) -> array:
+    def story_ids(self, order: str = NEWEST_FIRST, where: str = "", params: Sequence = ()) -> array:
+        """Story ids in `order` (an SQL ORDER BY over `s`, see SORTS), filtered by an SQL
+        condition over `s` (stories) and `m` (marks), such as reader.data.query builds."""
+        sql = (
+            "SELECT s.id FROM stories s LEFT JOIN state.marks m ON m.key = s.key"
+            f" WHERE s.folder = ?{f' AND ({where})' if where else ''} ORDER BY {order}"
+        )
         with self._lock:
-            rows = self._db.execute(
-                f"SELECT id FROM stories WHERE folder = ? ORDER BY {order}", (self.folder_id,)
-            )
+            rows = self._db.execute(sql, (self.folder_id, *params))
             return array("q", (row[0] for row in rows))
 
     @_guarded
@@ -300,13 +420,16 @@ class Index:
         marks = ",".join("?" * len(ids))
         with self._lock:
             found = self._db.execute(
-                "SELECT id, path, title, CASE WHEN provider_name != '' THEN provider_name"
-                " ELSE provider_domain END, published, related_count"
-                f" FROM stories WHERE id IN ({marks})",
+                "SELECT s.id, s.path, s.title, CASE WHEN s.provider_name != '' THEN s.provider_name"
+                " ELSE s.provider_domain END, s.published, s.related_count, s.outlets, s.key,"
+                " coalesce(m.read, 0), coalesce(m.starred, 0)"
+                f" FROM stories s LEFT JOIN state.marks m ON m.key = s.key WHERE s.id IN ({marks})",
                 list(ids),
             ).fetchall()
         return {
-            row[0]: StoryRow(row[0], row[1], row[2], row[3], from_epoch(row[4]), row[5]) for row in found
+            row[0]: StoryRow(row[0], row[1], row[2], row[3], from_epoch(row[4]), row[5], row[6], row[7],
+                             bool(row[8]), bool(row[9]))
+            for row in found
         }
 
     @_guarded
@@ -337,6 +460,12 @@ class Index:
             return self._db.execute(
                 "SELECT count(*) FROM files WHERE folder = ? AND kind = ?", (self.folder_id, KIND_OTHER)
             ).fetchone()[0]
+
+    @_guarded
+    def query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        """A read-only query over this index (s = stories of this folder is up to the caller)."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
 
 
 class _Transaction:

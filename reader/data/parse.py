@@ -346,6 +346,10 @@ class _Coercer:
         self.warn(f"{key} is {_kind(value)}, not a list; read as a list of one")
         return [value]
 
+    def topics(self, value: object) -> tuple[str, ...]:
+        topics = (self.line(topic, "a topic") for topic in self.items(value, "topics"))
+        return tuple(topic for topic in topics if topic)
+
     def provider(self, value: object, key: str = "provider") -> Provider:
         self.spend()
         if value is None:
@@ -434,17 +438,13 @@ def build_story(document: dict, rel: str, body: str = "", size: int = 0) -> Stor
             related.append(coercer.article(item, f"related {index}: "))
         else:
             coercer.warn(f"related item {index} is {_kind(item)}, not an article; left out")
-    topics = []
-    for topic in coercer.items(document.get("topics"), "topics"):
-        text = coercer.line(topic, "a topic")
-        if text:
-            topics.append(text)
+    topics = coercer.topics(document.get("topics"))
     secured = document.get("secured")
     return Story(
         path=rel,
         article=article,
         category=coercer.line(document.get("category"), "category"),
-        topics=tuple(topics),
+        topics=topics,
         is_published=coercer.flag(document.get("published"), "published"),
         original_url=coercer.line(document.get("originalUrl"), "originalUrl"),
         removed=coercer.flag(document.get("removed"), "removed"),
@@ -529,9 +529,12 @@ class Entry:
     related_count: int
     excerpt: str
     url: str
+    quality: int | None = None
+    heat: int | None = None
+    topics: tuple[str, ...] = ()
 
 
-_ENTRY_KEYS = frozenset({"title", "provider", "publishedDateTime", "excerpt", "webUrl"})
+_ENTRY_KEYS = frozenset({"title", "provider", "publishedDateTime", "excerpt", "webUrl", "quality", "heat", "topics"})
 
 
 def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry | Problem | NotAStory:
@@ -559,7 +562,10 @@ def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry
         published, _ = coercer.moment(fields.get("publishedDateTime"), "publishedDateTime")
         return Entry(rel, title, provider.name, provider.domain, published, count,
                      coercer.long_text(fields.get("excerpt"), "excerpt"),
-                     coercer.line(fields.get("webUrl"), "webUrl"))
+                     coercer.line(fields.get("webUrl"), "webUrl"),
+                     coercer.integer(fields.get("quality"), "quality"),
+                     coercer.integer(fields.get("heat"), "heat"),
+                     coercer.topics(fields.get("topics")))
     except _Unreadable as exc:
         return _problem(rel, exc)
     except MemoryError:
@@ -569,8 +575,10 @@ def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry
 
 
 def entry_of(story: Story) -> Entry:
+    article = story.article
     return Entry(story.path, story.title, story.provider.name, story.provider.domain,
-                 story.published, len(story.related), story.article.excerpt, story.article.web_url)
+                 story.published, len(story.related), article.excerpt, article.web_url,
+                 article.quality, article.heat, story.topics)
 
 
 def _read_without_related(front: str) -> tuple[dict | None, int]:

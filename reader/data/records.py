@@ -97,6 +97,10 @@ class StoryRow:
     provider: str
     published: datetime | None
     related_count: int
+    outlets: int | None = None  # distinct outlets, once a full parse has counted them
+    key: str = ""  # what names the story across runs (for read and starred marks)
+    read: bool = False
+    starred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,22 +13,37 @@ from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from reader.commands import ReaderCommands
+from reader.data.config import load_config
 from reader.data.corpus import Corpus
+from reader.data.index import SORTS
+from reader.data.query import QueryError, compile_query, parse_query
 from reader.data.records import Article, LoadProgress, Problem, Story
+from reader.data.state import MarkStore
+from reader.data.coverage import outlet_key
+from reader.data.export import export_folder, export_to_file
+from reader.screens.compare import CompareScreen
+from reader.screens.export import ExportScreen
 from reader.screens.help import HelpScreen
+from reader.screens.outlet import OutletScreen
+from reader.screens.pick import PickScreen
 from reader.screens.problems import ProblemsScreen
+from reader.screens.raw import RawScreen
 from reader.widgets.coverage import CoverageList, CoveragePane
-from reader.widgets.detail import DetailPane
+from reader.widgets.detail import DetailPane, LinkedStories
+from reader.widgets.query_bar import QueryBar, QueryInput
 from reader.widgets.row_list import RowList
 from reader.widgets.story_list import StoryList, StorySource
 from reader.widgets.text import plural
 
 _DETAIL_DELAY = 0.05  # s: holding j down moves the list, and loads only where it stops
+SORT_ORDER = list(SORTS)  # what `s` cycles through
+UNREAD = "coalesce(m.read, 0) = 0"
 
 
 class ScanProgress(Message):
@@ -40,11 +55,21 @@ class ScanProgress(Message):
         self.ids = ids
 
 
+class ListReady(Message):
+    """Posted from a list worker: the ids for the current query and sort."""
+
+    def __init__(self, ids: array, total: int) -> None:
+        super().__init__()
+        self.ids = ids
+        self.total = total
+
+
 class StoryLoaded(Message):
-    def __init__(self, story_id: int, story: Story | Problem) -> None:
+    def __init__(self, story_id: int, story: Story | Problem, linked: list[tuple[int, str, int]]) -> None:
         super().__init__()
         self.story_id = story_id
         self.story = story
+        self.linked = linked  # other stories covering the same articles
 
 
 def web_url_or_reason(url: str) -> tuple[str | None, str]:
@@ -63,14 +88,28 @@ def web_url_or_reason(url: str) -> tuple[str | None, str]:
 class ReaderApp(App[None]):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
-    ENABLE_COMMAND_PALETTE = False
+    COMMANDS = {ReaderCommands}
+    # Each binding has an id, so the config file's [keys] table can rebind it.
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
-        Binding("exclamation_mark", "problems", "Problems"),
-        Binding("o", "open_link", "Open"),
-        Binding("y", "copy_link", "Copy URL"),
-        Binding("tab", "focus_next", "Next pane"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("s", "cycle_sort", "Sort", id="cycle_sort"),
+        Binding("u", "toggle_unread", "Unread", id="toggle_unread"),
+        Binding("m", "toggle_read", "Read", show=False, id="toggle_read"),
+        Binding("asterisk", "toggle_star", "Star", id="toggle_star"),
+        Binding("t", "topics", "Topics", show=False, id="topics"),
+        Binding("p", "providers", "Providers", show=False, id="providers"),
+        Binding("r", "raw", "Raw", show=False, id="raw"),
+        Binding("c", "cycle_coverage_sort", "Coverage order", show=False, id="cycle_coverage_sort"),
+        Binding("space", "pick_compare", "Pick", show=False, id="pick_compare"),
+        Binding("x", "compare", "Compare", id="compare"),
+        Binding("P", "outlet_view", "Outlet", show=False, id="outlet_view"),
+        Binding("e", "export", "Export", show=False, id="export"),
+        Binding("o", "open_link", "Open", id="open_link"),
+        Binding("y", "copy_link", "Copy URL", show=False, id="copy_link"),
+        Binding("exclamation_mark", "problems", "Problems", show=False, id="problems"),
+        Binding("tab", "focus_next", "Next pane", show=False),
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
@@ -85,20 +124,29 @@ class ReaderApp(App[None]):
         watch: bool = True,
         display_name: str | None = None,
         rescan_seconds: float = 2.0,
+        read_after: float = 1.0,
     ) -> None:
         super().__init__()
         options = {} if max_bytes is None else {"max_bytes": max_bytes}
         self.corpus = Corpus(path, use_cache=use_cache, **options)
+        self.marks = MarkStore()
+        self.config = load_config()
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.watch = watch
-        self.rescan_seconds = rescan_seconds  # at least; a slow scan waits longer
         self.display_name = display_name or self.corpus.root
+        self.rescan_seconds = rescan_seconds  # at least; a slow scan waits longer
+        self.read_after = read_after  # seconds a story is shown before it counts as read
         self.progress = LoadProgress()
         self.loaded = False  # a scan of the folder has finished in this run
         self.list_complete = False  # the list holds every story (from the cache, or a scan)
-        self._detail_timer = None
+        self.sort = self.config.sort
+        self.query_text = ""  # the last query that parsed
+        self.unread_only = False
+        self.total = 0  # stories in the folder, whatever the filter
         self.shown_id: int | None = None
         self._story: Story | Problem | None = None
+        self._detail_timer = None
+        self._read_timer = None
         self._scan_started = 0.0
         self._last_scan_seconds = 0.0
 
@@ -107,14 +155,18 @@ class ReaderApp(App[None]):
     def compose(self) -> ComposeResult:
         # Kept as attributes: `query_one` on the app searches the top screen,
         # which is a dialog while help or problems are open.
+        self.query_bar = QueryBar(id="query-bar")
+        yield self.query_bar
         self.story_list = StoryList(id="stories")
         self.story_list.border_title = "Stories"
-        self.story_list.border_subtitle = "title · outlet · date · related"
         yield self.story_list
         with Horizontal(id="lower"):
-            self.detail = DetailPane(self.now, id="detail")
-            self.detail.border_title = "Story"
-            yield self.detail
+            with Vertical(id="left"):
+                self.detail = DetailPane(self.now, id="detail")
+                self.detail.border_title = "Story"
+                yield self.detail
+                self.linked = LinkedStories(id="linked")
+                yield self.linked
             self.coverage = CoveragePane(id="coverage")
             self.coverage.border_title = "Coverage"
             yield self.coverage
@@ -123,21 +175,37 @@ class ReaderApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        story_list = self.story_list
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        theme = self.marks.recall("theme") or self.config.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, lambda theme: self.marks.remember("theme", theme.name))
+        self.query_bar.display = False
         # A warm start shows the indexed list at once; the scan then checks for changes.
-        ids = self.corpus.story_ids()
+        ids = self.corpus.story_ids(self.sort)
+        self.total = len(ids)
         if len(ids):
-            story_list.set_source(StorySource(self.corpus, ids))
+            self.story_list.set_source(StorySource(self.corpus, ids))
         if self.corpus.was_scanned:
             self.list_complete = True
             self.progress = LoadProgress(stories=len(ids), problems=len(self.corpus.problems()))
-        story_list.focus()
-        for notice in self.corpus.notices:
+        self.story_list.focus()
+        for notice in [*self.corpus.notices, *self.marks.notices]:
             self.notify(notice, severity="warning", markup=False)
+        if self.config.problem:
+            self.notify(self.config.problem, title="Settings ignored", severity="error", markup=False, timeout=10)
         self._update_status()
         self.scan_folder()
 
     # ------------------------------------------------------------------ loading
+
+    def _filter(self) -> tuple[str, list]:
+        """The SQL condition for what the list shows: the query, and unread-only."""
+        where, params = compile_query(parse_query(self.query_text))
+        if self.unread_only:
+            where = f"({where}) AND {UNREAD}" if where else UNREAD
+        return where, params
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def scan_folder(self) -> None:
@@ -150,7 +218,7 @@ class ReaderApp(App[None]):
             ids = None
             count = self.corpus.story_count() if progress.files_read or progress.listed else last_count
             if count != last_count or (progress.listed and not listed_sent) or progress.done:
-                ids = self.corpus.story_ids()
+                ids = self.corpus.story_ids(self.sort, *self._filter())
                 last_count, listed_sent = count, progress.listed
             self.post_message(ScanProgress(replace(progress), ids))
 
@@ -164,10 +232,11 @@ class ReaderApp(App[None]):
         if message.progress.listed:
             self.list_complete = True
         if message.ids is not None:
+            self.total = self.corpus.story_count()
             self._show_ids(message.ids)
         if message.progress.done:
             first = not self.loaded
-            self.loaded = self.list_complete = True
+            self.loaded = True
             self._last_scan_seconds = time.monotonic() - self._scan_started
             if first:
                 for notice in self.corpus.notices:
@@ -177,16 +246,32 @@ class ReaderApp(App[None]):
                 self.set_timer(delay, self.scan_folder)
         self._update_status()
 
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
+    def refresh_list(self) -> None:
+        """Run the current query and sort; the result arrives as ListReady."""
+        ids = self.corpus.story_ids(self.sort, *self._filter())
+        self.post_message(ListReady(ids, self.corpus.story_count()))
+
+    def on_list_ready(self, message: ListReady) -> None:
+        self.total = message.total
+        self._show_ids(message.ids)
+        self._update_status()
+
     def _show_ids(self, ids: array) -> None:
         story_list = self.story_list
         if not len(ids) and self.progress.listed:
             story_list.empty_text = (
                 f"No stories in {self.display_name}. A story file begins with a --- line of YAML front matter."
+                if not self._filtered() else "No story matches. Esc in the query bar clears it; u shows read ones too."
             )
         current = story_list.current_id()
         source = StorySource(self.corpus, ids)
         cursor = source.index_of(current) if current is not None else 0
         story_list.set_source(source, cursor if cursor is not None else story_list.cursor)
+        story_list.border_subtitle = f"sorted by {self.sort}"
+
+    def _filtered(self) -> bool:
+        return bool(self.query_text.strip()) or self.unread_only
 
     def _update_status(self) -> None:
         progress = self.progress
@@ -195,7 +280,11 @@ class ReaderApp(App[None]):
             text.append("⏳ Reading stories… ", style="bold")
             text.append(f"{progress.files_read:,} files read, {progress.files_seen:,} found")
         else:
-            text.append(plural(progress.stories, "story", "stories"), style="bold")
+            if self._filtered():
+                shown = self.story_list.row_count
+                text.append(f"{shown:,} of {plural(self.total, 'story', 'stories')}", style="bold")
+            else:
+                text.append(plural(self.total, "story", "stories"), style="bold")
             if progress.problems:
                 text.append(" · ")
                 text.append(plural(progress.problems, "problem"), style="bold red")
@@ -204,6 +293,12 @@ class ReaderApp(App[None]):
                 text.append(f" · verifying {progress.verified:,} of {progress.to_verify:,}", style="dim")
             elif not self.loaded:
                 text.append(" · checking for changes…", style="dim")
+        if self.unread_only:
+            text.append(" · unread only", style="bold")
+        if self.query_text.strip():
+            text.append(" · query: ", style="dim")
+            text.append(self.query_text.strip())
+        text.append(f" · by {self.sort}", style="dim")
         text.append("   ")
         text.append(self.display_name, style="dim")
         self.status.update(text)
@@ -223,7 +318,11 @@ class ReaderApp(App[None]):
 
     def on_row_list_selected(self, message: RowList.Selected) -> None:
         if isinstance(message.row_list, StoryList):
-            self.coverage.query_one(CoverageList).focus()
+            self.coverage.list.focus()
+        elif isinstance(message.row_list, LinkedStories):
+            story_id = message.row_list.current_story_id()
+            if story_id is not None:
+                self.jump_to_story(story_id)
 
     def _load_current(self) -> None:
         story_id = self.story_list.current_id()
@@ -234,19 +333,125 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_story(self, story_id: int) -> None:
-        self.post_message(StoryLoaded(story_id, self.corpus.load_story(story_id)))
+        story = self.corpus.load_story(story_id)
+        self.post_message(StoryLoaded(story_id, story, self.corpus.index.linked_stories(story_id)))
 
     def on_story_loaded(self, message: StoryLoaded) -> None:
         if message.story_id == self.story_list.current_id():
             self._show_story(message.story_id, message.story)
+            self.linked.show(message.linked)
 
     def _show_story(self, story_id: int | None, story: Story | Problem | None) -> None:
         self.shown_id = story_id
         self._story = story
         self.detail.show(story)
         self.coverage.show_story(story if isinstance(story, Story) else None)
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        if isinstance(story, Story):
+            self._read_timer = self.set_timer(self.read_after, self._mark_shown_read)
 
-    # ------------------------------------------------------------------ actions
+    def _mark_shown_read(self) -> None:
+        row = self._current_row()
+        if row is not None and row.id == self.shown_id and not row.read:
+            self.marks.set_read(row.key, True)
+            self._refresh_row(row.id)
+
+    def _current_row(self):
+        source = self.story_list.stories
+        return source.story_row(self.story_list.cursor) if source is not None else None
+
+    def _refresh_row(self, story_id: int) -> None:
+        source = self.story_list.stories
+        if source is not None:
+            source.forget(story_id)
+            self.story_list.reload()
+
+    def jump_to_story(self, story_id: int) -> None:
+        """Highlight a story, clearing the filter when it hides the story."""
+        source = self.story_list.stories
+        index = source.index_of(story_id) if source is not None else None
+        if index is None and self._filtered():
+            self.query_text, self.unread_only = "", False
+            self.query_bar.input.value = ""
+            ids = self.corpus.story_ids(self.sort)
+            self._show_ids(ids)
+            index = self.story_list.stories.index_of(story_id)
+            self._update_status()
+        if index is not None:
+            self.story_list.move_to(index)
+            self.story_list.focus()
+
+    # ------------------------------------------------------------------ search, sort, views
+
+    def action_search(self) -> None:
+        self.query_bar.display = True
+        self.query_bar.input.focus()
+
+    def on_input_changed(self, message: Input.Changed) -> None:
+        if not isinstance(message.input, QueryInput):
+            return
+        try:
+            compile_query(parse_query(message.value))
+        except QueryError as error:
+            self.query_bar.show_error(error.message, error.position)
+            return  # the list keeps the last good result
+        self.query_bar.show_error(None)
+        self.query_text = message.value
+        self.refresh_list()
+
+    def on_query_input_closed(self, message: QueryInput.Closed) -> None:
+        if message.cleared:
+            self.query_bar.show_error(None)
+            self.query_bar.display = False
+            self.query_text = ""
+            self.refresh_list()
+        elif not self.query_text.strip():
+            self.query_bar.display = False
+        self.story_list.focus()
+
+    def set_query(self, text: str) -> None:
+        self.query_bar.display = True
+        self.query_bar.input.value = text  # Input.Changed applies it
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
+        self.notify(f"Sorted by {self.sort}", timeout=1.5)
+        self.refresh_list()
+
+    def action_toggle_unread(self) -> None:
+        self.unread_only = not self.unread_only
+        self.refresh_list()
+
+    def action_topics(self) -> None:
+        self.push_screen(
+            PickScreen("Topics", self.corpus.index.topic_counts(), "Enter filters the list by a topic; Esc closes."),
+            lambda topic: topic and self.set_query(f'topic:"{_quoted(topic)}"'),
+        )
+
+    def action_providers(self) -> None:
+        self.push_screen(
+            PickScreen("Providers", self.corpus.index.provider_counts(), "Enter filters the list by an outlet; Esc closes."),
+            lambda name: name and self.set_query(f'provider:"{_quoted(name)}"'),
+        )
+
+    # ------------------------------------------------------------------ marks
+
+    def action_toggle_read(self) -> None:
+        row = self._current_row()
+        if row is not None:
+            self.marks.set_read(row.key, not row.read)
+            if self._read_timer is not None:
+                self._read_timer.stop()  # a story marked unread by hand stays unread
+            self._refresh_row(row.id)
+
+    def action_toggle_star(self) -> None:
+        row = self._current_row()
+        if row is not None:
+            self.marks.set_starred(row.key, not row.starred)
+            self._refresh_row(row.id)
+
+    # ------------------------------------------------------------------ other actions
 
     def _target(self) -> Article | None:
         """The article the link keys act on: the related one when that pane has focus."""
@@ -271,6 +476,75 @@ class ReaderApp(App[None]):
         self.copy_to_clipboard(target.web_url)
         self.notify(f"Copied {target.web_url}", markup=False)
 
+    def action_raw(self) -> None:
+        story_id = self.story_list.current_id()
+        if story_id is None:
+            return
+        raw = self.corpus.raw_text(story_id)
+        if isinstance(raw, Problem):
+            self.notify(f"{raw.path}: {raw.describe()}", severity="warning", markup=False)
+        else:
+            self.push_screen(RawScreen(self.corpus.index.path_of(story_id) or "", raw))
+
+    def action_cycle_coverage_sort(self) -> None:
+        self.notify(f"Coverage by {self.coverage.cycle_sort()}", timeout=1.5)
+
+    def action_pick_compare(self) -> None:
+        if not isinstance(self.focused, CoverageList):
+            self.notify("Pick an article in the coverage pane (Enter goes there).", markup=False)
+            return
+        picked = self.coverage.pick()
+        if picked is not None:
+            self.notify("Picked. Highlight another article and press x to compare.", markup=False)
+
+    def action_compare(self) -> None:
+        story = self._story
+        if not isinstance(story, Story):
+            return
+        picked = self.coverage.picked.article if self.coverage.picked else None
+        current = self.coverage.list.current() if isinstance(self.focused, CoverageList) else None
+        left = picked or story.article
+        right = current if current is not None and current != left else (story.article if picked else None)
+        if right is None or right == left:
+            self.notify("Highlight an article in the coverage pane (Enter goes there), then x; "
+                        "space picks one to compare with instead of the story.", markup=False)
+            return
+        self.push_screen(CompareScreen(left, right))
+
+    def action_outlet_view(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        outlet = outlet_key(target.provider)
+        if not outlet:
+            self.notify("This article names no outlet.", markup=False)
+            return
+        index = self.corpus.index
+        first, known = index.times_first(outlet)
+        self.push_screen(OutletScreen(target.provider.label, index.outlet_articles(outlet), first, known),
+                         lambda story_id: story_id is not None and self.jump_to_story(story_id))
+
+    def action_export(self) -> None:
+        source = self.story_list.stories
+        ids = list(source.ids) if source is not None else []
+        try:
+            folder = export_folder(self.corpus)
+        except OSError as error:
+            self.notify(f"Cannot export: {error}", severity="error", markup=False)
+            return
+        self.push_screen(ExportScreen(len(ids), folder),
+                         lambda fmt: fmt and self.export_view(ids, fmt))
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_view(self, ids: list[int], fmt: str) -> None:
+        try:
+            path, count = export_to_file(self.corpus, ids, fmt, datetime.now())
+        except OSError as error:
+            self.call_from_thread(self.notify, f"Export failed: {error}", severity="error", markup=False)
+            return
+        self.call_from_thread(self.notify, f"Wrote {plural(count, 'story', 'stories')} to {path}",
+                              markup=False, timeout=8)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -282,6 +556,11 @@ class ReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
+        self.marks.close()
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def run_app(path: str, *, use_cache: bool = True, max_bytes: int | None = None,

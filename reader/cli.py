@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -63,7 +62,12 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="reader export", description="Print every story under PATH, newest first."
         )
-        parser.add_argument("--format", choices=("json",), default="json", help="output format (default json)")
+        parser.add_argument("--format", choices=("json", "markdown"), default="json",
+                            help="json: every story as data; markdown: a readable digest (default json)")
+        parser.add_argument("--filter", metavar="QUERY",
+                            help='only the stories that match a query, as in the app: words, "phrases", '
+                            "provider:NAME topic:NAME after:DATE before:DATE quality>N heat>N related>N "
+                            "is:read is:unread is:starred, -term")
     parser.add_argument("path", help="a folder of story files, or one file")
     _common(parser)
     return parser
@@ -112,7 +116,7 @@ def _run(command: str, args: argparse.Namespace) -> int:
             print(f"reader: {notice}", file=sys.stderr)
         if command == "check":
             return _check(corpus)
-        return _export(corpus, args.format)
+        return _export(corpus, args)
     finally:
         corpus.close()
 
@@ -129,17 +133,18 @@ def _check(corpus) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-def _export(corpus, fmt: str) -> int:
-    from reader.data.export import iter_stories, story_to_dict
+def _export(corpus, args: argparse.Namespace) -> int:
+    from reader.data.export import write
+    from reader.data.query import QueryError, compile_query, parse_query
 
+    try:
+        where, params = compile_query(parse_query(args.filter or ""))
+    except QueryError as error:
+        print(f"reader: --filter: {error.message} (at character {error.position + 1})", file=sys.stderr)
+        return EXIT_USAGE
     corpus.scan()
-    out = sys.stdout
-    out.write("[")
-    for number, story in enumerate(iter_stories(corpus)):
-        out.write(",\n" if number else "\n")
-        out.write(json.dumps(story_to_dict(story), ensure_ascii=False))
-    out.write("\n]\n" if corpus.story_count() else "]\n")
-    out.flush()
+    write(corpus, corpus.story_ids("newest", where, params), args.format, sys.stdout)
+    sys.stdout.flush()
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ def make_app(path, **options) -> ReaderApp:
     options.setdefault("now", lambda: FROZEN_NOW)
     options.setdefault("watch", False)
     options.setdefault("display_name", "stories")
+    options.setdefault("read_after", 3600)  # no story turns read by itself unless a test asks
     app = ReaderApp(str(path), **options)
     app.animation_level = "none"
     return app

@@ -82,7 +82,9 @@ async def test_tab_enter_and_escape_move_between_panes():
         await pilot.press("enter")
         assert isinstance(app.focused, CoverageList)
         coverage = app.query_one(CoverageList)
-        assert coverage.row_count == 28
+        assert coverage.row_count == 29  # the story's own report, then its 28 related articles
+        assert coverage.entries[0].lag_text == "first"  # the Washington Post, 40 minutes before CBS
+        assert [entry.is_story for entry in coverage.entries].count(True) == 1
         await pilot.press("j")
         await pilot.pause()
         article = coverage.current()
@@ -116,8 +118,9 @@ async def test_open_on_the_coverage_pane_opens_the_related_article(monkeypatch):
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("enter", "o")
+        await pilot.press("enter", "j", "o")  # the story's own report first, then GeekWire's
         assert opened == ["https://www.geekwire.com/2020/congressman-slams-amazons-use-facial-recognition-technology-calls-new-disclosures/"]
+        assert app.query_one(CoverageList).entries[0].is_story
 
 
 def test_only_http_and_https_are_opened():
@@ -163,7 +166,7 @@ def test_help_names_every_bound_key():
 
     help_text = " ".join(keys for keys, _ in KEYS).lower()
     names = {"question_mark": "?", "exclamation_mark": "!", "shift+tab": "shift+tab", "pagedown": "pgdn",
-             "pageup": "pgup", "down": "↓", "up": "↑", "escape": "esc"}
+             "pageup": "pgup", "down": "↓", "up": "↑", "escape": "esc", "slash": "/", "asterisk": "*", "space": "space", "P": "shift+p"}
     for binding in [*ReaderApp.BINDINGS, *RowList.BINDINGS]:
         for key in binding.key.split(","):
             assert names.get(key, key).lower() in help_text, key

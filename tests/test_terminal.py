@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, story_text
 
 TMUX = shutil.which("tmux")
 READER = Path(sys.executable).parent / "reader"
@@ -29,6 +30,8 @@ def terminal(tmp_path):
         env = " ".join(f"{key}={tmp_path / key.lower()}" for key in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"))
         command = f"env {env} TERM=xterm-256color {READER} {' '.join(args)}; sleep 5"
         subprocess.run([TMUX, "-L", socket, "new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command], check=True)
+        # A detached session may still get tmux's default 80x24: set the size outright.
+        subprocess.run([TMUX, "-L", socket, "resize-window", "-t", name, "-x", str(width), "-y", str(height)])
         sessions.append(name)
         return name
 
@@ -58,7 +61,8 @@ def test_reader_shows_the_seeds_in_a_real_terminal(terminal):
     shown = wait_for(session, "2 stories")
     assert "Amazon Implements 1 Year Moratorium" in shown
     keys(session, "j")
-    wait_for(session, "Coverage (28)")
+    wait_for(session, "28 articles · 27 outlets")
+    assert "Washington Post" in screen(session)  # it reported first
     keys(session, "q")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and "Stories" in screen(session):
@@ -72,3 +76,20 @@ def test_reader_without_a_path_opens_the_bundled_seeds(terminal):
     wait_for(session, "2 stories")
     wait_for(session, "bundled seeds")
     keys(session, "q")
+
+
+def test_a_star_survives_killing_the_reader(terminal, make_folder):
+    start, wait_for, keys, screen = terminal
+    folder = make_folder({"only.md": story_text("The one story", url="https://example.com/one")})
+    session = start(str(folder))
+    wait_for(session, "1 story")
+    keys(session, "*")
+    wait_for(session, "★")
+    time.sleep(1.0)  # "on screen a second before"
+    found = subprocess.run(["pgrep", "-f", f"reader {folder}"], capture_output=True, text=True).stdout.split()
+    assert found, "the reader process was not found"
+    for pid in found:
+        os.kill(int(pid), signal.SIGKILL)
+    again = start(str(folder))
+    shown = wait_for(again, "1 story")
+    assert "★" in shown

@@ -253,6 +253,20 @@ class Corpus:
     def rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:
         return self.index.rows(ids)
 
+    def marks_of(self, key: str) -> tuple[bool, bool]:
+        """(read, starred) for a story key, from the attached state."""
+        rows = self.index.query("SELECT read, starred FROM state.marks WHERE key = ?", (key,))
+        return (bool(rows[0][0]), bool(rows[0][1])) if rows else (False, False)
+
+    def find_titles(self, text: str, limit: int) -> list[tuple[int, str]]:
+        """Stories whose title holds `text` (any case), for the command palette."""
+        needle = text.casefold()
+        return self.index.query(
+            "SELECT id, title FROM stories WHERE folder = ? AND instr(casefold(title), ?) > 0"
+            " ORDER BY published IS NULL, published DESC LIMIT ?",
+            (self.index.folder_id, needle, limit),
+        )
+
     def story_count(self) -> int:
         return self.index.story_count()
 

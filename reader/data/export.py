@@ -1,19 +1,28 @@
-"""Stories as plain data for `reader export`."""
+"""Stories as plain data or a Markdown digest: for `reader export` and the app's `e`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 
 from reader.data.corpus import Corpus
+from reader.data.coverage import distinct_outlets
 from reader.data.dates import to_utc_text
+from reader.data.index import story_key
+from reader.data.parse import entry_of
 from reader.data.records import Article, Story
+
+FORMATS = ("json", "markdown")
+SUFFIXES = {"json": ".json", "markdown": ".md"}
 
 
 def _provider(article: Article) -> dict:
     return {"name": article.provider.name, "domain": article.provider.domain}
 
 
-def story_to_dict(story: Story) -> dict:
+def story_to_dict(story: Story, read: bool = False, starred: bool = False) -> dict:
     article = story.article
     return {
         "path": story.path,
@@ -27,6 +36,9 @@ def story_to_dict(story: Story) -> dict:
         "heat": article.heat,
         "category": story.category,
         "type": article.type,
+        "outlets": distinct_outlets(story),
+        "read": read,
+        "starred": starred,
         "related": [
             {
                 "title": item.title,
@@ -41,9 +53,63 @@ def story_to_dict(story: Story) -> dict:
     }
 
 
-def iter_stories(corpus: Corpus) -> Iterator[Story]:
-    """Every story, newest first (unknown dates last, ties by path)."""
-    for story_id in corpus.story_ids():
+def iter_stories(corpus: Corpus, ids: Iterable[int] | None = None) -> Iterator[Story]:
+    """The stories behind `ids` (default: all, newest first, unknown dates last, ties by path)."""
+    for story_id in corpus.story_ids() if ids is None else ids:
         story = corpus.load_story(story_id)
         if isinstance(story, Story):
             yield story
+
+
+def write_json(corpus: Corpus, ids: Iterable[int] | None, out) -> int:
+    """A JSON array, one story per line; returns the number written."""
+    marks = corpus.marks_of
+    count = 0
+    out.write("[")
+    for story in iter_stories(corpus, ids):
+        read, starred = marks(story_key(entry_of(story)))
+        out.write(",\n" if count else "\n")
+        out.write(json.dumps(story_to_dict(story, read, starred), ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_markdown(corpus: Corpus, ids: Iterable[int] | None, out, now: datetime | None = None) -> int:
+    from reader.data.digest import markdown_digest
+
+    stories = list(iter_stories(corpus, ids))
+    out.write(markdown_digest(stories, now=now))
+    return len(stories)
+
+
+def write(corpus: Corpus, ids: Iterable[int] | None, fmt: str, out) -> int:
+    return (write_json if fmt == "json" else write_markdown)(corpus, ids, out)
+
+
+def export_folder(corpus: Corpus) -> str:
+    """Where the app writes exports: the user's documents folder, else the current one,
+    else home; never inside the story folder."""
+    from platformdirs import user_documents_dir
+
+    root = os.path.realpath(corpus.root if not corpus.is_file else os.path.dirname(corpus.root))
+    for candidate in (user_documents_dir(), os.getcwd(), os.path.expanduser("~")):
+        real = os.path.realpath(candidate)
+        inside = real == root or real.startswith(root + os.sep)
+        if os.path.isdir(real) and os.access(real, os.W_OK) and not inside:
+            return real
+    raise OSError("no folder outside the story folder can be written to")
+
+
+def export_to_file(corpus: Corpus, ids: Sequence[int], fmt: str, now: datetime) -> tuple[str, int]:
+    """Write the stories to a new file; (its path, how many stories)."""
+    folder = export_folder(corpus)
+    stem = f"reader-export-{now.strftime('%Y%m%d-%H%M%S')}"
+    path = os.path.join(folder, stem + SUFFIXES[fmt])
+    number = 1
+    while os.path.exists(path):
+        number += 1
+        path = os.path.join(folder, f"{stem}-{number}{SUFFIXES[fmt]}")
+    with open(path, "x", encoding="utf-8") as out:
+        count = write(corpus, ids, fmt, out)
+    return path, count

@@ -15,12 +15,12 @@ import threading
 from array import array
 from collections.abc import Iterable, Sequence
 
-from reader.data.coverage import distinct_outlets, outlet_key, url_key
+from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import from_epoch, to_epoch
 from reader.data.parse import Entry
-from reader.data.records import Problem, Story, StoryRow
+from reader.data.records import Problem, Provider, Story, StoryRow
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2
 
 _SCHEMA = """
@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS stories (
     provider_name TEXT NOT NULL,
     provider_domain TEXT NOT NULL,
     provider_sort TEXT NOT NULL,  -- casefolded name (else domain), for sorting and provider:
+    outlet TEXT NOT NULL,  -- coverage.outlet_key of its provider
+    url_key TEXT NOT NULL,  -- coverage.url_key of its webUrl
+    first_outlet TEXT,  -- the outlet that reported first, story and coverage together; NULL until verified
     published INTEGER,  -- Unix seconds, UTC
     related_count INTEGER NOT NULL,
     outlets INTEGER,  -- distinct outlets, the story's own included; NULL until verified
@@ -61,9 +64,12 @@ CREATE TABLE IF NOT EXISTS stories (
 CREATE INDEX IF NOT EXISTS stories_unverified ON stories (folder, verified);
 CREATE INDEX IF NOT EXISTS stories_newest ON stories (folder, published IS NULL, published DESC, path);
 CREATE INDEX IF NOT EXISTS stories_by_key ON stories (key);
+CREATE INDEX IF NOT EXISTS stories_by_outlet ON stories (outlet);
+CREATE INDEX IF NOT EXISTS stories_by_first ON stories (first_outlet);
 CREATE TABLE IF NOT EXISTS topics (
     story INTEGER NOT NULL,
-    topic TEXT NOT NULL,  -- casefolded
+    topic TEXT NOT NULL,  -- casefolded, for matching
+    label TEXT NOT NULL,  -- as the file writes it, for showing
     PRIMARY KEY (story, topic)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS topics_by_name ON topics (topic);
@@ -295,20 +301,24 @@ class Index:
         provider_sort = (entry.provider_name or entry.provider_domain).casefold()
         story_id = db.execute(
             "INSERT INTO stories(folder, path, key, title, provider_name, provider_domain, provider_sort,"
-            " published, related_count, quality, heat, excerpt, url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " outlet, url_key, published, related_count, quality, heat, excerpt, url)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(folder, path) DO UPDATE SET key=excluded.key, title=excluded.title,"
             " provider_name=excluded.provider_name, provider_domain=excluded.provider_domain,"
-            " provider_sort=excluded.provider_sort, published=excluded.published,"
+            " provider_sort=excluded.provider_sort, outlet=excluded.outlet, url_key=excluded.url_key,"
+            " first_outlet=NULL, published=excluded.published,"
             " related_count=excluded.related_count, outlets=NULL, quality=excluded.quality,"
             " heat=excluded.heat, excerpt=excluded.excerpt, url=excluded.url, verified=0"
             " RETURNING id",
             (self.folder_id, entry.path, story_key(entry), entry.title, entry.provider_name,
-             entry.provider_domain, provider_sort, to_epoch(entry.published), entry.related_count,
+             entry.provider_domain, provider_sort,
+             outlet_key(Provider(entry.provider_name, entry.provider_domain)), url_key(entry.url),
+             to_epoch(entry.published), entry.related_count,
              entry.quality, entry.heat, entry.excerpt, entry.url),
         ).fetchone()[0]
         db.execute("DELETE FROM topics WHERE story = ?", (story_id,))
-        db.executemany("INSERT OR IGNORE INTO topics VALUES (?, ?)",
-                       [(story_id, topic.casefold()) for topic in entry.topics])
+        db.executemany("INSERT OR IGNORE INTO topics VALUES (?, ?, ?)",
+                       [(story_id, topic.casefold(), topic) for topic in entry.topics])
         db.execute("DELETE FROM related WHERE story = ?", (story_id,))
         db.execute("DELETE FROM search WHERE rowid = ?", (story_id,))
         provider = " ".join(part for part in (entry.provider_name, entry.provider_domain) if part)
@@ -359,8 +369,12 @@ class Index:
                 if row is None:
                     continue
                 story_id = row[0]
-                db.execute("UPDATE stories SET related_count = ?, outlets = ?, verified = 1 WHERE id = ?",
-                           (len(story.related), distinct_outlets(story), story_id))
+                entries = timeline(story)
+                first = outlet_key(entries[0].article.provider) if entries and entries[0].is_first else None
+                db.execute(
+                    "UPDATE stories SET related_count = ?, outlets = ?, first_outlet = ?, verified = 1 WHERE id = ?",
+                    (len(story.related), distinct_outlets(story), first, story_id),
+                )
                 db.execute("DELETE FROM related WHERE story = ?", (story_id,))
                 db.executemany(
                     "INSERT INTO related VALUES (?,?,?,?,?,?,?,?)",
@@ -462,6 +476,64 @@ class Index:
             ).fetchone()[0]
 
     @_guarded
+    def topic_counts(self) -> list[tuple[str, int]]:
+        """Every topic in the folder with its number of stories, most first."""
+        return self.query(
+            "SELECT min(t.label), count(*) FROM topics t JOIN stories s ON s.id = t.story"
+            " WHERE s.folder = ? GROUP BY t.topic ORDER BY count(*) DESC, t.topic",
+            (self.folder_id,),
+        )
+
+    @_guarded
+    def provider_counts(self) -> list[tuple[str, int]]:
+        """Every story outlet in the folder with its number of stories, most first."""
+        return self.query(
+            "SELECT min(CASE WHEN provider_name != '' THEN provider_name ELSE provider_domain END), count(*)"
+            " FROM stories WHERE folder = ? AND provider_sort != '' GROUP BY provider_sort"
+            " ORDER BY count(*) DESC, provider_sort",
+            (self.folder_id,),
+        )
+
+    @_guarded
+    def linked_stories(self, story_id: int, limit: int = 50) -> list[tuple[int, str, int]]:
+        """Other stories of the folder that cover the same articles: (id, title, shared).
+
+        Shared means a related article with the same URL, or one story's own
+        article in the other's coverage."""
+        return self.query(
+            "WITH mine(url_key) AS ("
+            "  SELECT url_key FROM related WHERE story = :id AND url_key != ''"
+            "  UNION SELECT url_key FROM stories WHERE id = :id AND url_key != ''),"
+            " theirs(story) AS ("
+            "  SELECT r.story FROM related r JOIN mine USING (url_key)"
+            "  UNION ALL SELECT s.id FROM stories s JOIN mine USING (url_key))"
+            " SELECT s.id, s.title, count(*) FROM theirs JOIN stories s ON s.id = theirs.story"
+            " WHERE s.id != :id AND s.folder = :folder GROUP BY s.id"
+            " ORDER BY count(*) DESC, s.published DESC LIMIT :limit",
+            {"id": story_id, "folder": self.folder_id, "limit": limit},
+        )
+
+    @_guarded
+    def outlet_articles(self, outlet: str) -> list[tuple[int, int | None, str, str | None]]:
+        """Every story and related article from one outlet:
+        (story id, published, title, None for the story's own or the title of the story it is coverage in)."""
+        return self.query(
+            "SELECT s.id, s.published, s.title, NULL FROM stories s WHERE s.folder = :folder AND s.outlet = :outlet"
+            " UNION ALL SELECT s.id, r.published, r.title, s.title FROM related r JOIN stories s ON s.id = r.story"
+            " WHERE s.folder = :folder AND r.outlet = :outlet ORDER BY 2 IS NULL, 2 DESC",
+            {"folder": self.folder_id, "outlet": outlet},
+        )
+
+    @_guarded
+    def times_first(self, outlet: str) -> tuple[int, int]:
+        """(stories this outlet reported first, stories whose first report is known)."""
+        rows = self.query(
+            "SELECT sum(first_outlet = ?), count(first_outlet) FROM stories WHERE folder = ?",
+            (outlet, self.folder_id),
+        )
+        return (rows[0][0] or 0, rows[0][1] or 0)
+
+    @_guarded
     def query(self, sql: str, params: Sequence = ()) -> list[tuple]:
         """A read-only query over this index (s = stories of this folder is up to the caller)."""
         with self._lock:
@@ -473,7 +545,9 @@ class _Transaction:
         self.db = db
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        # Not IMMEDIATE: that would also lock the attached marks, which the app
+        # writes from the UI while a scan runs. The first statement is a write.
+        self.db.execute("BEGIN")
         return self.db
 
     def __exit__(self, kind, error, trace) -> None:

@@ -1,63 +1,128 @@
-"""The related-coverage pane: every other outlet's article, and the highlighted one's excerpt."""
+"""The related-coverage pane: a timeline of every outlet's article, a chart of when
+they appeared, and the highlighted article's excerpt."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Sparkline, Static
 
+from reader.data.coverage import TimelineEntry, distinct_outlets, histogram, sort_related, timeline
 from reader.data.records import Article, Story
 from reader.widgets.row_list import Column, Row, RowList
-from reader.widgets.text import short_date
+from reader.widgets.text import plural, short_date
+
+COVERAGE_SORTS = ("time", "quality", "provider")
 
 
-class ArticleSource:
-    def __init__(self, articles: tuple[Article, ...]) -> None:
-        self.articles = articles
+class TimelineSource:
+    def __init__(self, entries: list[TimelineEntry], picked: int | None = None) -> None:
+        self.entries = entries
+        self.picked = picked  # the entry picked for a compare
 
     def __len__(self) -> int:
-        return len(self.articles)
+        return len(self.entries)
 
     def row(self, index: int) -> Row | None:
-        article = self.articles[index]
+        entry = self.entries[index]
+        article = entry.article
         quality = "" if article.quality is None else str(article.quality)
-        return Row((article.provider.label, short_date(article.published), quality,
-                    article.title or "(no title)"))
+        mark = "◆" if index == self.picked else "▶" if entry.is_story else " "
+        title = article.title or "(no title)"
+        if entry.duplicates:
+            title += f" (+{entry.duplicates} same)"
+        return Row((mark, entry.lag_text, article.provider.label, short_date(entry.published), quality, title),
+                   "strong" if entry.is_story else "")
 
 
 class CoverageList(RowList):
     def __init__(self, **kwargs) -> None:
         super().__init__(
-            [Column(14, dim=True), Column(10, dim=True, hide_below=50), Column(3, align="right"), Column(0)],
+            [Column(1), Column(8), Column(14, dim=True), Column(10, dim=True, hide_below=60),
+             Column(3, align="right"), Column(0)],
             empty_text="No related coverage.",
             **kwargs,
         )
 
     @property
-    def articles(self) -> tuple[Article, ...]:
-        return self.source.articles if isinstance(self.source, ArticleSource) else ()
+    def entries(self) -> list[TimelineEntry]:
+        return self.source.entries if isinstance(self.source, TimelineSource) else []
+
+    def current_entry(self) -> TimelineEntry | None:
+        entries = self.entries
+        return entries[self.cursor] if entries else None
 
     def current(self) -> Article | None:
-        articles = self.articles
-        return articles[self.cursor] if articles else None
+        entry = self.current_entry()
+        return entry.article if entry else None
 
 
 class CoveragePane(Vertical):
-    """The list of related articles above a preview of the highlighted one."""
+    """The timeline above a preview of the highlighted article."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.sort = "time"
+        self.story: Story | None = None
+        self.picked: TimelineEntry | None = None
 
     def compose(self) -> ComposeResult:
+        yield Static(id="coverage-chart-label")
+        yield Sparkline([], id="coverage-chart")
         yield CoverageList(id="coverage-list")
         with VerticalScroll(id="coverage-preview", can_focus=False):
             yield Static(id="coverage-preview-text")
 
+    @property
+    def list(self) -> CoverageList:
+        return self.query_one(CoverageList)
+
     def show_story(self, story: Story | None) -> None:
-        articles = story.related if story else ()
-        coverage = self.query_one(CoverageList)
-        coverage.set_source(ArticleSource(articles), 0)
-        self.border_title = f"Coverage ({len(articles)})" if story else "Coverage"
-        if not articles:
+        self.story = story
+        self.picked = None
+        self._fill(0)
+
+    def cycle_sort(self) -> str:
+        self.sort = COVERAGE_SORTS[(COVERAGE_SORTS.index(self.sort) + 1) % len(COVERAGE_SORTS)]
+        current = self.list.current_entry()
+        self._fill(None, keep=current)
+        return self.sort
+
+    def pick(self) -> TimelineEntry | None:
+        """Pick the highlighted entry for a compare (again: unpick it)."""
+        current = self.list.current_entry()
+        self.picked = None if current is self.picked else current
+        self._fill(self.list.cursor)
+        return self.picked
+
+    def _fill(self, cursor: int | None, keep: TimelineEntry | None = None) -> None:
+        story = self.story
+        entries = timeline(story) if story else []
+        if self.sort != "time":
+            entries = sort_related(entries, self.sort)
+        if keep is not None:
+            cursor = next((i for i, e in enumerate(entries) if e.article == keep.article), 0)
+        picked = next((i for i, e in enumerate(entries) if self.picked and e.article == self.picked.article), None)
+        self.list.set_source(TimelineSource(entries, picked), cursor or 0)
+        label = self.query_one("#coverage-chart-label", Static)
+        chart = self.query_one("#coverage-chart", Sparkline)
+        if story is None:
+            self.border_title = "Coverage"
+            self.border_subtitle = ""
+            label.update("")
+            chart.data = []
             self.show_article(None)
+            return
+        self.border_title = f"{plural(len(story.related), 'article')} · {plural(distinct_outlets(story), 'outlet')}"
+        self.border_subtitle = f"coverage by {self.sort}"
+        bucket, counts, start = histogram(entries)
+        chart.data = counts
+        if start is not None:
+            label.update(Text(f"per {bucket} from {start.astimezone():%Y-%m-%d %H:%M} · max {max(counts)}",
+                              style="dim"))
+        else:
+            label.update(Text("no dates to chart", style="dim"))
 
     def show_article(self, article: Article | None) -> None:
         text = Text()

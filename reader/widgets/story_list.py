@@ -41,7 +41,15 @@ class StorySource:
         story = self.story_row(index)
         if story is None:
             return None
-        return Row((story.title, story.provider, short_date(story.published), str(story.related_count)))
+        mark = "★" if story.starred else " " if story.read else "•"
+        # Distinct outlets once the verify pass has counted them; related items until then.
+        count = story.outlets if story.outlets is not None else story.related_count
+        return Row((mark, story.title, story.provider, short_date(story.published), str(count)),
+                   "" if story.read else "strong")
+
+    def forget(self, story_id: int) -> None:
+        """Fetch this story's row again next time (its marks changed)."""
+        self._rows.pop(story_id, None)
 
     def index_of(self, story_id: int) -> int | None:
         try:
@@ -55,7 +63,8 @@ class StoryList(RowList):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(
-            [Column(0), Column(18, dim=True), Column(10, dim=True, hide_below=60), Column(4, align="right")],
+            [Column(1), Column(0), Column(18, dim=True), Column(10, dim=True, hide_below=60),
+             Column(4, align="right")],
             empty_text="Reading the folder…",
             **kwargs,
         )

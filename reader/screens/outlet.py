@@ -1,0 +1,54 @@
+"""One outlet across the folder: its stories, its articles in others' coverage,
+and how often it reported first."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reader.data.dates import from_epoch
+from reader.widgets.row_list import Column, Row, RowList
+from reader.widgets.text import plural, short_date
+
+
+class OutletSource:
+    def __init__(self, rows: list[tuple[int, int | None, str, str | None]]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def row(self, index: int) -> Row | None:
+        _, published, title, within = self.rows[index]
+        role = "its story" if within is None else f"in: {within}"
+        return Row((short_date(from_epoch(published)), title, role), "strong" if within is None else "")
+
+
+class OutletScreen(ModalScreen[int | None]):
+    """Enter goes to the story (the one whose coverage holds the article)."""
+
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close")]
+
+    def __init__(self, name: str, rows: list, first: int, known: int) -> None:
+        super().__init__()
+        self.outlet_name, self.rows, self.first, self.known = name, rows, first, known
+
+    def compose(self) -> ComposeResult:
+        stories = sum(1 for row in self.rows if row[3] is None)
+        with Vertical(classes="dialog") as box:
+            box.border_title = "Outlet"
+            yield Static(self.outlet_name, classes="outlet-name", markup=False)
+            yield Static(
+                f"{plural(stories, 'story', 'stories')} of its own · {plural(len(self.rows) - stories, 'article')}"
+                f" in other stories' coverage · first to report {self.first:,} of {self.known:,} stories",
+                classes="hint", markup=False,
+            )
+            yield RowList([Column(10, dim=True), Column(0), Column(36, dim=True, hide_below=80)],
+                          OutletSource(self.rows), empty_text="Nothing from this outlet.", id="outlet-list")
+
+    def on_row_list_selected(self, message: RowList.Selected) -> None:
+        message.stop()
+        self.dismiss(self.rows[message.index][0])

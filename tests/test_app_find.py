@@ -1,0 +1,158 @@
+"""Finding and keeping track in the app: search, sort, views, palette, read and starred."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.screens.pick import PickScreen
+from reader.widgets.query_bar import QueryInput
+from reader.widgets.story_list import StoryList
+
+from app_helpers import make_app, screen_text, settle
+from conftest import story_text
+
+
+@pytest.fixture
+def folder(make_folder):
+    return make_folder({
+        "a.md": story_text("Facial recognition pause", published="2020-06-10T10:00:00Z", provider="CBS News",
+                           url="https://example.com/a", related=[{"title": "Rekognition moratorium"}]),
+        "b.md": story_text("Cloud prices fall", published="2020-06-11T10:00:00Z", provider="Reuters",
+                           url="https://example.com/b"),
+        "c.md": story_text("Another cloud story", published="2020-06-12T10:00:00Z", provider="Reuters",
+                           url="https://example.com/c"),
+    })
+
+
+def titles(app) -> list[str]:
+    source = app.query_one(StoryList).stories
+    return [source.story_row(index).title for index in range(len(source))]
+
+
+async def wait_for(pilot, condition, rounds: int = 200) -> None:
+    for _ in range(rounds):
+        await pilot.pause(0.01)
+        if condition():
+            return
+    raise AssertionError("condition never held")
+
+
+async def test_search_narrows_the_list_and_esc_clears_it(folder):
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash")
+        assert isinstance(app.focused, QueryInput)
+        await pilot.press(*"cloud")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        assert titles(app) == ["Another cloud story", "Cloud prices fall"]
+        assert "2 of 3 stories" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(titles(app)) == 3)
+        assert isinstance(app.focused, StoryList)
+        assert "3 stories" in screen_text(app)
+
+
+async def test_search_matches_related_coverage_and_enter_keeps_the_query(folder):
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"moratorium", "enter")
+        await wait_for(pilot, lambda: titles(app) == ["Facial recognition pause"])
+        assert isinstance(app.focused, StoryList)
+        assert "1 of 3 stories" in screen_text(app)
+
+
+async def test_a_broken_query_shows_its_error_and_keeps_the_last_result(folder):
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"provider:reuters")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        app.query_bar.input.value = "provider:reuters quality>abc"  # as if pasted
+        await pilot.pause(0.1)
+        assert len(titles(app)) == 2
+        error = str(app.query_one("#query-error").render())
+        assert error.strip()
+
+
+async def test_s_cycles_the_sort(folder):
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert titles(app)[0] == "Another cloud story"
+        await pilot.press("s")
+        await wait_for(pilot, lambda: titles(app)[0] == "Facial recognition pause")
+        assert app.sort == "oldest"
+        assert "oldest" in screen_text(app)
+        for expected in ["quality", "heat", "coverage", "provider", "title", "newest"]:
+            await pilot.press("s")
+            assert app.sort == expected
+        await pilot.press(*"s" * 6)
+        await wait_for(pilot, lambda: app.sort == "title" and titles(app)[0] == "Another cloud story")
+
+
+async def test_topics_and_providers_views_filter_the_list(folder):
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p")
+        assert isinstance(app.screen, PickScreen)
+        text = screen_text(app)
+        assert "Reuters" in text and "CBS News" in text
+        await pilot.press("enter")  # Reuters: 2 stories, first
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        await pilot.press("t")
+        assert isinstance(app.screen, PickScreen)
+        assert "AI" in screen_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PickScreen)
+
+
+async def test_marks_read_starred_and_unread_only(folder):
+    app = make_app(folder, read_after=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        await wait_for(pilot, lambda: story_list.stories.story_row(0).read)  # shown a moment: read
+        await pilot.press("m")
+        assert not story_list.stories.story_row(0).read
+        await pilot.press("asterisk")
+        assert story_list.stories.story_row(0).starred
+        assert "★" in screen_text(app)
+        await pilot.press("j")
+        await wait_for(pilot, lambda: story_list.stories.story_row(1).read)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+        assert "Cloud prices fall" not in titles(app)
+        assert "unread only" in screen_text(app)
+    again = make_app(folder)  # no automatic read in the second run
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, again)
+        rows = [again.query_one(StoryList).stories.story_row(index) for index in range(3)]
+        assert rows[0].starred and not rows[0].read
+        assert rows[1].read
+
+
+async def test_the_palette_finds_a_story_by_title(folder):
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"prices")
+        await pilot.pause(0.5)
+        assert "Cloud prices fall" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.query_one(StoryList).current_id() is not None
+                       and app.query_one(StoryList).stories.story_row(app.query_one(StoryList).cursor).title == "Cloud prices fall")
+
+
+async def test_the_palette_lists_every_action(folder):
+    from reader.commands import ACTIONS
+
+    app = make_app(folder)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot, app)
+        for _, _, action in ACTIONS:
+            assert hasattr(app, f"action_{action}"), action

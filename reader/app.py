@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+import os
 import time
 from array import array
 from collections.abc import Callable
@@ -16,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.commands import ReaderCommands
 from reader.data.config import load_config
@@ -85,6 +88,24 @@ def web_url_or_reason(url: str) -> tuple[str | None, str]:
     return url, ""
 
 
+def log_error(error: BaseException) -> str:
+    """Append the traceback to the reader's log file; its path (or why there is none)."""
+    import traceback
+
+    from platformdirs import user_log_dir
+
+    try:
+        folder = user_log_dir("reader", appauthor=False)
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "errors.log")
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"--- {datetime.now().isoformat()}\n")
+            log.write("".join(traceback.format_exception(error)))
+        return path
+    except OSError as problem:
+        return f"no log ({problem.strerror})"
+
+
 class ReaderApp(App[None]):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
@@ -113,6 +134,8 @@ class ReaderApp(App[None]):
         Binding("shift+tab", "focus_previous", "Previous pane", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
+
+    survive_errors = True  # tests turn this off, so that bugs fail them
 
     def __init__(
         self,
@@ -149,6 +172,7 @@ class ReaderApp(App[None]):
         self._read_timer = None
         self._scan_started = 0.0
         self._last_scan_seconds = 0.0
+        self._errors_survived = 0
 
     # ------------------------------------------------------------------ layout
 
@@ -554,6 +578,19 @@ class ReaderApp(App[None]):
     def action_back(self) -> None:
         self.story_list.focus()
 
+    # ------------------------------------------------------------------ errors
+
+    def report_error(self, error: Exception) -> None:
+        """A bug must not cost the user the screen: say so, log it, and go on."""
+        self.notify(f"Something went wrong: {type(error).__name__}: {error}. Details: {log_error(error)}",
+                    severity="error", markup=False, timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            if not self.survive_errors:
+                raise event.worker.error
+            self.report_error(event.worker.error)
+
     def on_unmount(self) -> None:
         self.workers.cancel_all()
         self.marks.close()
@@ -561,6 +598,28 @@ class ReaderApp(App[None]):
 
 def _quoted(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _survivable(method: Callable) -> Callable:
+    """Wrap a handler so that an exception becomes a notice (Textual would end the app)."""
+
+    @functools.wraps(method)
+    def run(self: ReaderApp, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
+            if not self.survive_errors:
+                raise
+            self.report_error(error)
+            return None
+
+    return run
+
+
+for _name, _value in list(vars(ReaderApp).items()):
+    if _name.startswith(("action_", "on_", "_load_current", "_mark_shown_read", "_show_")) and callable(_value) \
+            and not inspect.iscoroutinefunction(_value) and _name != "on_worker_state_changed":
+        setattr(ReaderApp, _name, _survivable(_value))
 
 
 def run_app(path: str, *, use_cache: bool = True, max_bytes: int | None = None,

@@ -16,6 +16,7 @@ def make_app(path, **options) -> ReaderApp:
     options.setdefault("display_name", "stories")
     options.setdefault("read_after", 3600)  # no story turns read by itself unless a test asks
     app = ReaderApp(str(path), **options)
+    app.survive_errors = False  # a bug fails the test instead of becoming a notice
     app.animation_level = "none"
     return app
 

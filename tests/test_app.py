@@ -281,3 +281,19 @@ async def test_a_warm_start_shows_the_whole_list_before_the_scan(make_folder):
         assert "3 stories" in _lines(second)
         await settle(pilot, second)
         assert second.progress.files_read == 0  # nothing changed: no file was read again
+
+
+async def test_a_bug_in_an_action_becomes_a_notice_not_a_traceback(monkeypatch, tmp_path):
+    app = make_app(SEEDS)
+    app.survive_errors = True
+
+    def broken(story_id: int) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app.corpus, "raw_text", broken)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.is_running
+        assert any("boom" in note.message for note in app._notifications)

@@ -445,3 +445,16 @@ def test_real_sample_queries_are_not_trivial(sample):
     _, stories = sample
     picked = [sum(1 for story in stories if test(story)) for _, test in REAL_QUERIES]
     assert sum(1 for count in picked if 0 < count < len(stories)) >= 22
+
+
+def test_domain_needs_a_domain_and_provider_takes_either(make_folder):
+    """outlet falls back to the name when there is no domain: domain: must not."""
+    text = story_text("Named like a domain", provider="ZDNet.com").replace("  domain: example.com\n", "")
+    corpus = Corpus(str(make_folder({"z.md": text})), use_cache=False)
+    corpus.scan(verify_workers=0)
+    try:
+        assert found(corpus, "provider:zdnet.com") == {"z"}
+        assert found(corpus, "domain:zdnet.com") == set()
+        assert found(corpus, "-domain:zdnet.com") == {"z"}
+    finally:
+        corpus.close()

@@ -63,3 +63,23 @@ def test_problems_screen(snap_compare, tmp_path):
     app = make_app(folder, display_name="mixed")
     app.theme = "textual-dark"
     assert snap_compare(app, terminal_size=(120, 40), run_before=before)
+
+
+def test_compare_screen(snap_compare):
+    async def before(pilot):
+        await settle(pilot, pilot.app)
+        await pilot.press("j")
+        await settle(pilot, pilot.app)
+        await pilot.press("enter", "x")
+        await pilot.pause()
+
+    assert snap_compare(seeds_app(), terminal_size=(120, 40), run_before=before)
+
+
+def test_raw_screen(snap_compare):
+    async def before(pilot):
+        await settle(pilot, pilot.app)
+        await pilot.press("r")
+        await pilot.pause()
+
+    assert snap_compare(seeds_app(), terminal_size=(120, 40), run_before=before)

@@ -518,9 +518,10 @@ class Index:
         """Every story and related article from one outlet:
         (story id, published, title, None for the story's own or the title of the story it is coverage in)."""
         return self.query(
-            "SELECT s.id, s.published, s.title, NULL FROM stories s WHERE s.folder = :folder AND s.outlet = :outlet"
+            "SELECT * FROM (SELECT s.id, s.published AS at, s.title, NULL FROM stories s"
+            " WHERE s.folder = :folder AND s.outlet = :outlet"
             " UNION ALL SELECT s.id, r.published, r.title, s.title FROM related r JOIN stories s ON s.id = r.story"
-            " WHERE s.folder = :folder AND r.outlet = :outlet ORDER BY 2 IS NULL, 2 DESC",
+            " WHERE s.folder = :folder AND r.outlet = :outlet) ORDER BY at IS NULL, at DESC",
             {"folder": self.folder_id, "outlet": outlet},
         )
 

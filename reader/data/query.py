@@ -76,7 +76,6 @@ DATE_FIELDS = ("after", "before")
 NUMBER_FIELDS = ("quality", "heat", "related")
 FIELDS = (*TEXT_FIELDS, *DATE_FIELDS, *NUMBER_FIELDS, "is")
 IS_VALUES = ("read", "unread", "starred")
-_COMPARISONS = (">=", "<=", ">", "<", "=")
 _MAX_DIGITS = 15  # far beyond any quality or count, well inside SQLite's integers
 
 _FIELD_PREFIX = re.compile(r"([^\W\d_]+)(>=|<=|[:<>=])")

@@ -1,0 +1,136 @@
+"""Coverage insight in the app: timeline order, compare, outlet view, linked stories, raw, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reader.screens.compare import CompareScreen
+from reader.screens.export import ExportScreen
+from reader.screens.outlet import OutletScreen
+from reader.screens.raw import RawScreen
+from reader.widgets.coverage import CoverageList
+from reader.widgets.detail import LinkedStories
+from reader.widgets.story_list import StoryList
+
+from app_helpers import make_app, screen_text, settle
+from conftest import SEEDS, story_text
+
+
+async def wait_for(pilot, condition, rounds: int = 300) -> None:
+    for _ in range(rounds):
+        await pilot.pause(0.01)
+        if condition():
+            return
+    raise AssertionError("condition never held")
+
+
+async def test_c_orders_the_coverage_by_time_quality_and_provider():
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j")
+        await settle(pilot, app)
+        coverage = app.query_one(CoverageList)
+        times = [entry.published for entry in coverage.entries]
+        assert times == sorted(times)
+        await pilot.press("c")
+        qualities = [entry.article.quality for entry in coverage.entries]
+        assert qualities == sorted(qualities, reverse=True)
+        await pilot.press("c")
+        names = [entry.article.provider.label.casefold() for entry in coverage.entries]
+        assert names == sorted(names)
+        assert "coverage by provider" in screen_text(app)
+
+
+async def test_x_compares_an_article_with_the_story_and_space_picks_another():
+    app = make_app(SEEDS)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j")
+        await settle(pilot, app)
+        await pilot.press("enter", "x")  # the first report (Washington Post) against the story (CBS)
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.left.provider.name == "CBS News"
+        assert app.screen.right.provider.name == "Washington Post"
+        assert "Washington Post" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("space", "j", "x")
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.left.provider.name == "Washington Post"
+        assert app.screen.right.provider.name == "Mashable"
+
+
+async def test_outlet_view_lists_an_outlets_articles_and_goes_to_the_story():
+    app = make_app(SEEDS)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j")
+        await settle(pilot, app)
+        await pilot.press("enter", "P")  # the Washington Post, from the coverage pane
+        assert isinstance(app.screen, OutletScreen)
+        text = screen_text(app)
+        assert "Washington Post" in text
+        assert "first to report 1 of 2 stories" in text
+        await pilot.press("enter")
+        assert not isinstance(app.screen, OutletScreen)
+        story_list = app.query_one(StoryList)
+        assert story_list.stories.story_row(story_list.cursor).provider == "CBS News"
+
+
+async def test_linked_stories_share_related_articles_and_enter_goes_there(make_folder):
+    shared = {"title": "The shared article", "url": "https://shared.example/article", "provider": "Shared"}
+    folder = make_folder({
+        "a.md": story_text("First story", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
+        "b.md": story_text("Second story", url="https://example.com/2", published="2020-06-02T00:00:00Z",
+                           related=[{**shared, "url": "https://www.shared.example/article/"}]),
+        "c.md": story_text("Unrelated story", url="https://example.com/3", published="2020-06-03T00:00:00Z"),
+    })
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        linked = app.query_one(LinkedStories)
+        assert not linked.display  # the newest story shares nothing
+        await pilot.press("j")
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: linked.display)
+        assert "First story" in screen_text(app)
+        linked.focus()
+        await pilot.press("enter")
+        story_list = app.query_one(StoryList)
+        assert story_list.stories.story_row(story_list.cursor).title == "First story"
+
+
+async def test_r_shows_the_file_as_it_is_on_disk(make_folder):
+    text = story_text("Raw one", extra='unknownKey: "kept"\noriginalUrl: "https://example.com/o"')
+    folder = make_folder({"a.md": text + "The body.\n"})
+    app = make_app(folder)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("r")
+        assert isinstance(app.screen, RawScreen)
+        shown = screen_text(app)
+        for expected in ("unknownKey", "secured:", "The body.", "a.md"):
+            assert expected in shown
+
+
+async def test_e_exports_the_view_outside_the_story_folder(make_folder, monkeypatch, tmp_path):
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr("platformdirs.user_documents_dir", lambda: str(documents))
+    folder = make_folder({"a.md": story_text("Export me", related=[{"title": "Other view"}])})
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("j")
+        await wait_for(pilot, lambda: list(documents.glob("*.json")))
+        exported = json.loads(next(documents.glob("*.json")).read_text())
+        assert [story["title"] for story in exported] == ["Export me"]
+        await pilot.press("e", "m")
+        await wait_for(pilot, lambda: list(documents.glob("*.md")))
+        assert "Export me" in next(documents.glob("*.md")).read_text()
+    assert sorted(path.name for path in folder.iterdir()) == ["a.md"]

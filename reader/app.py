@@ -46,7 +46,6 @@ from reader.widgets.text import plural
 
 _DETAIL_DELAY = 0.05  # s: holding j down moves the list, and loads only where it stops
 SORT_ORDER = list(SORTS)  # what `s` cycles through
-UNREAD = "coalesce(m.read, 0) = 0"
 
 
 class ScanProgress(Message):
@@ -220,16 +219,16 @@ class ReaderApp(App[None]):
         if self.config.problem:
             self.notify(self.config.problem, title="Settings ignored", severity="error", markup=False, timeout=10)
         self._update_status()
-        self.scan_folder()
+        # After the first frame: on a warm start the list is already on screen, and the
+        # scan (a walk of every file) would only hold that frame back.
+        self.call_after_refresh(self.scan_folder)
 
     # ------------------------------------------------------------------ loading
 
     def _filter(self) -> tuple[str, list]:
         """The SQL condition for what the list shows: the query, and unread-only."""
-        where, params = compile_query(parse_query(self.query_text))
-        if self.unread_only:
-            where = f"({where}) AND {UNREAD}" if where else UNREAD
-        return where, params
+        text = f"{self.query_text} is:unread" if self.unread_only else self.query_text
+        return compile_query(parse_query(text))
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def scan_folder(self) -> None:

@@ -102,7 +102,7 @@ def _run(command: str, args: argparse.Namespace) -> int:
         print(f"reader: {path}: no such file or folder", file=sys.stderr)
         return EXIT_USAGE
     from reader.data.corpus import Corpus
-    from reader.data.parse import DEFAULT_MAX_BYTES
+    from reader.data.discover import DEFAULT_MAX_BYTES
 
     max_bytes = DEFAULT_MAX_BYTES if args.max_file_size is None else args.max_file_size
     if command == "open":

@@ -16,6 +16,7 @@ from conftest import PROJECT, story_text
 
 from reader.data import state as state_module
 from reader.data.corpus import Corpus, state_file
+from reader.data.query import compile_query, parse_query
 from reader.data.state import MarkStore
 
 
@@ -83,7 +84,7 @@ def test_shared_between_threads(tmp_path):
 
 
 def _starred_titles(corpus: Corpus) -> list[str]:
-    rows = corpus.rows(corpus.story_ids(where="coalesce(m.starred,0)=1"))
+    rows = corpus.rows(corpus.story_ids("newest", *compile_query(parse_query("is:starred"))))
     return sorted(row.title for row in rows.values())
 
 
@@ -116,7 +117,7 @@ def test_the_index_sees_the_marks_wherever_the_folder_is(make_folder):
     assert again["No link"].key == rows["No link"].key
     assert again["With a link"].starred and again["No link"].read
     assert _starred_titles(moved) == ["With a link"]
-    assert moved.story_ids(where="coalesce(m.read,0)=0") == moved.story_ids(where="m.starred=1")
+    assert moved.story_ids("newest", *compile_query(parse_query("is:unread"))) == moved.story_ids("newest", *compile_query(parse_query("is:starred")))
     moved.close()
     assert store.notices == []
 

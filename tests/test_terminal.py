@@ -62,7 +62,7 @@ def test_reader_shows_the_seeds_in_a_real_terminal(terminal):
     assert "Amazon Implements 1 Year Moratorium" in shown
     keys(session, "j")
     wait_for(session, "28 articles · 27 outlets")
-    assert "Washington Post" in screen(session)  # it reported first
+    wait_for(session, "Washington Post")  # it reported first
     keys(session, "q")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and "Stories" in screen(session):

@@ -8,10 +8,9 @@ from collections import deque
 from array import array
 from collections.abc import Callable, Sequence
 
-from reader.data.discover import FileInfo, find_files
+from reader.data.discover import DEFAULT_MAX_BYTES, FileInfo, find_files
 from reader.data.index import SORTS, Index
-from reader.data.parse import DEFAULT_MAX_BYTES, Entry, read_entry, read_raw, read_story
-from reader.data.records import LoadProgress, NotAStory, Problem, Story, StoryRow
+from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow
 
 _BATCH_FILES = 250
 _BATCH_SECONDS = 0.25
@@ -22,6 +21,8 @@ _CHUNKS_IN_FLIGHT = 8
 
 def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
     """List entries for a chunk of files; runs in a helper process on a cold start."""
+    from reader.data.parse import read_entry  # YAML is imported only when files are read
+
     read = []
     for path, rel, size, mtime in chunk:
         result = read_entry(path, rel, max_bytes)
@@ -31,6 +32,8 @@ def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
 
 def verify_chunk(chunk: list[tuple[str, str]], max_bytes: int) -> list:
     """Full parses for a chunk of stories; None for a file that is no story now."""
+    from reader.data.parse import read_story
+
     read = []
     for path, rel in chunk:
         result = read_story(path, rel, max_bytes)
@@ -152,13 +155,13 @@ class Corpus:
             return progress
         self._count(progress)
         progress.listed = True
+        self.index.mark_scanned()  # the list is whole now; a verify cut short goes on next time
         report(progress)
         self._verify_pass(progress, report, cancelled, workers)
         if cancelled():
             return progress
         self._count(progress)
         progress.done = True
-        self.index.mark_scanned()
         report(progress)
         return progress
 
@@ -284,6 +287,8 @@ class Corpus:
         return self.load_path(rel)
 
     def load_path(self, rel: str) -> Story | Problem:
+        from reader.data.parse import read_story
+
         result = read_story(self.abs_path(rel), rel, self.max_bytes)
         if isinstance(result, NotAStory):
             return Problem(rel, "no longer a story file")
@@ -293,4 +298,6 @@ class Corpus:
         rel = self.index.path_of(story_id)
         if rel is None:
             return Problem("?", "this story is no longer in the folder")
+        from reader.data.parse import read_raw
+
         return read_raw(self.abs_path(rel), rel, self.max_bytes)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from reader.data.records import NotAStory, Problem
 
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # larger files are problems, not read (--max-file-size)
+
 
 @dataclass(frozen=True, slots=True)
 class FileInfo:

@@ -11,8 +11,7 @@ from reader.data.corpus import Corpus
 from reader.data.coverage import distinct_outlets
 from reader.data.dates import to_utc_text
 from reader.data.index import story_key
-from reader.data.parse import entry_of
-from reader.data.records import Article, Story
+from reader.data.records import Article, Story, entry_of
 
 FORMATS = ("json", "markdown")
 SUFFIXES = {"json": ".json", "markdown": ".md"}

@@ -19,7 +19,8 @@ from datetime import datetime
 import yaml
 
 from reader.data.dates import to_datetime
-from reader.data.records import Article, Image, NotAStory, Problem, Provider, Story
+from reader.data.discover import DEFAULT_MAX_BYTES
+from reader.data.records import Article, Entry, Image, NotAStory, Problem, Provider, Story, entry_of
 from reader.data.sanitize import clean_line, clean_text
 
 try:  # libyaml's C loader is ~10x faster; the pure-Python one is the fallback
@@ -49,7 +50,6 @@ for _tag, _construct in (
 ):
     _StoryLoader.add_constructor(_tag, _lenient(_construct))
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 STORY_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".yaml", ".yml"})
 # Coercing a parsed document visits at most this many values per byte of front
 # matter: YAML aliases can make a small file expand into a huge tree.
@@ -517,23 +517,6 @@ def _bounded_text(value: object, coercer: _Coercer) -> str:
 # --------------------------------------------------------------------------- list entry
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """The few fields the story list needs, read without building the related list."""
-
-    path: str
-    title: str
-    provider_name: str
-    provider_domain: str
-    published: datetime | None
-    related_count: int
-    excerpt: str
-    url: str
-    quality: int | None = None
-    heat: int | None = None
-    topics: tuple[str, ...] = ()
-
-
 _ENTRY_KEYS = frozenset({"title", "provider", "publishedDateTime", "excerpt", "webUrl", "quality", "heat", "topics"})
 
 
@@ -572,13 +555,6 @@ def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry
         return Problem(rel, "too large to read into memory")
     except RecursionError:
         return Problem(rel, "front matter is nested too deeply to read")
-
-
-def entry_of(story: Story) -> Entry:
-    article = story.article
-    return Entry(story.path, story.title, story.provider.name, story.provider.domain,
-                 story.published, len(story.related), article.excerpt, article.web_url,
-                 article.quality, article.heat, story.topics)
 
 
 def _read_without_related(front: str) -> tuple[dict | None, int]:

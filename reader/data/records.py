@@ -123,3 +123,27 @@ class LoadProgress:
     to_verify: int = 0
     verified: int = 0
     done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """The few fields the story list needs, read without building the related list."""
+
+    path: str
+    title: str
+    provider_name: str
+    provider_domain: str
+    published: datetime | None
+    related_count: int
+    excerpt: str
+    url: str
+    quality: int | None = None
+    heat: int | None = None
+    topics: tuple[str, ...] = ()
+
+
+def entry_of(story: Story) -> Entry:
+    article = story.article
+    return Entry(story.path, story.title, story.provider.name, story.provider.domain,
+                 story.published, len(story.related), article.excerpt, article.web_url,
+                 article.quality, article.heat, story.topics)

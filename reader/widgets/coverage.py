@@ -66,17 +66,18 @@ class CoveragePane(Vertical):
         self.sort = "time"
         self.story: Story | None = None
         self.picked: TimelineEntry | None = None
+        # Held, not queried: a late timer may fill the pane while the app is closing.
+        self.chart_label = Static(id="coverage-chart-label")
+        self.chart = Sparkline([], id="coverage-chart")
+        self.list = CoverageList(id="coverage-list")
+        self.preview = Static(id="coverage-preview-text")
 
     def compose(self) -> ComposeResult:
-        yield Static(id="coverage-chart-label")
-        yield Sparkline([], id="coverage-chart")
-        yield CoverageList(id="coverage-list")
+        yield self.chart_label
+        yield self.chart
+        yield self.list
         with VerticalScroll(id="coverage-preview", can_focus=False):
-            yield Static(id="coverage-preview-text")
-
-    @property
-    def list(self) -> CoverageList:
-        return self.query_one(CoverageList)
+            yield self.preview
 
     def show_story(self, story: Story | None) -> None:
         self.story = story
@@ -105,8 +106,7 @@ class CoveragePane(Vertical):
             cursor = next((i for i, e in enumerate(entries) if e.article == keep.article), 0)
         picked = next((i for i, e in enumerate(entries) if self.picked and e.article == self.picked.article), None)
         self.list.set_source(TimelineSource(entries, picked), cursor or 0)
-        label = self.query_one("#coverage-chart-label", Static)
-        chart = self.query_one("#coverage-chart", Sparkline)
+        label, chart = self.chart_label, self.chart
         if story is None:
             self.border_title = "Coverage"
             self.border_subtitle = ""
@@ -140,4 +140,4 @@ class CoveragePane(Vertical):
                 text.append(article.web_url + "\n", style="underline")
             if article.excerpt:
                 text.append(article.excerpt)
-        self.query_one("#coverage-preview-text", Static).update(text)
+        self.preview.update(text)

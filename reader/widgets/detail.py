@@ -93,9 +93,11 @@ class DetailPane(VerticalScroll, can_focus=True):
     def __init__(self, now: Callable[[], datetime], **kwargs) -> None:
         super().__init__(**kwargs)
         self.now = now
+        # Held, not queried: a late timer may call show() while the app is closing.
+        self.content = Static(Text("Nothing selected.", style="dim italic"), id="detail-text")
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Nothing selected.", style="dim italic"), id="detail-text")
+        yield self.content
 
     def show(self, story: Story | Problem | None) -> None:
         if story is None:
@@ -104,7 +106,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             content = problem_text(story)
         else:
             content = story_text(story, self.now())
-        self.query_one("#detail-text", Static).update(content)
+        self.content.update(content)
         self.scroll_home(animate=False)
 
 

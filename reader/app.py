@@ -181,7 +181,7 @@ class ReaderApp(App[None]):
         self.query_bar = QueryBar(id="query-bar")
         yield self.query_bar
         self.story_list = StoryList(id="stories")
-        self.story_list.border_title = "Stories"
+        self.story_list.border_title = "Stories · title · outlet · date · outlets"
         yield self.story_list
         with Horizontal(id="lower"):
             with Vertical(id="left"):

@@ -44,6 +44,7 @@ from reader.widgets.row_list import RowList
 from reader.widgets.story_list import StoryList, StorySource
 from reader.widgets.text import plural
 
+_FIRST_ROWS = 300  # rows a query shows first on a large folder, while it fetches the rest
 _DETAIL_DELAY = 0.05  # s: holding j down moves the list, and loads only where it stops
 SORT_ORDER = list(SORTS)  # what `s` cycles through
 
@@ -60,10 +61,11 @@ class ScanProgress(Message):
 class ListReady(Message):
     """Posted from a list worker: the ids for the current query and sort."""
 
-    def __init__(self, ids: array, total: int) -> None:
+    def __init__(self, ids: array, total: int, partial: bool = False) -> None:
         super().__init__()
         self.ids = ids
         self.total = total
+        self.partial = partial  # only the first rows; the rest follow
 
 
 class StoryLoaded(Message):
@@ -165,6 +167,7 @@ class ReaderApp(App[None]):
         self.query_text = ""  # the last query that parsed
         self.unread_only = False
         self.total = 0  # stories in the folder, whatever the filter
+        self.list_partial = False  # the list holds only a query's first rows, the rest coming
         self.shown_id: int | None = None
         self._story: Story | Problem | None = None
         self._detail_timer = None
@@ -271,12 +274,28 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def refresh_list(self) -> None:
-        """Run the current query and sort; the result arrives as ListReady."""
-        ids = self.corpus.story_ids(self.sort, *self._filter())
-        self.post_message(ListReady(ids, self.corpus.story_count()))
+        """Run the current query and sort; the result arrives as ListReady.
+
+        Two steps on a large folder: the first screenfuls at once, so the list
+        follows the typing, then every id (which for 100,000 takes longer)."""
+        worker = get_current_worker()
+        sort, (where, params) = self.sort, self._filter()
+        total = self.corpus.story_count()
+        if total > _FIRST_ROWS:
+            head = self.corpus.story_ids(sort, where, params, limit=_FIRST_ROWS)
+            if worker.is_cancelled:
+                return
+            if len(head) < _FIRST_ROWS:  # that was all of them
+                self.post_message(ListReady(head, total))
+                return
+            self.post_message(ListReady(head, total, partial=True))
+        ids = self.corpus.story_ids(sort, where, params)
+        if not worker.is_cancelled:
+            self.post_message(ListReady(ids, total))
 
     def on_list_ready(self, message: ListReady) -> None:
         self.total = message.total
+        self.list_partial = message.partial
         self._show_ids(message.ids)
         self._update_status()
 
@@ -304,8 +323,8 @@ class ReaderApp(App[None]):
             text.append(f"{progress.files_read:,} files read, {progress.files_seen:,} found")
         else:
             if self._filtered():
-                shown = self.story_list.row_count
-                text.append(f"{shown:,} of {plural(self.total, 'story', 'stories')}", style="bold")
+                shown = f"{self.story_list.row_count:,}{'+' if self.list_partial else ''}"
+                text.append(f"{shown} of {plural(self.total, 'story', 'stories')}", style="bold")
             else:
                 text.append(plural(self.total, "story", "stories"), style="bold")
             if progress.problems:

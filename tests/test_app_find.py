@@ -156,3 +156,27 @@ async def test_the_palette_lists_every_action(folder):
         await settle(pilot, app)
         for _, _, action in ACTIONS:
             assert hasattr(app, f"action_{action}"), action
+
+
+async def test_a_query_on_a_large_folder_shows_its_first_rows_then_all(make_folder, monkeypatch):
+    import reader.app as app_module
+
+    monkeypatch.setattr(app_module, "_FIRST_ROWS", 2)
+    folder = make_folder({f"s{n}.md": story_text(f"Cloud story {n}", published=f"2020-06-{n + 1:02}T00:00:00Z",
+                                                 url=f"https://example.com/{n}") for n in range(7)})
+    app = make_app(folder)
+    limits: list[int | None] = []
+    story_ids = app.corpus.story_ids
+
+    def recording(*args, **kwargs):
+        limits.append(kwargs.get("limit"))
+        return story_ids(*args, **kwargs)
+
+    monkeypatch.setattr(app.corpus, "story_ids", recording)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        limits.clear()
+        app.set_query("cloud")
+        await wait_for(pilot, lambda: "7 of 7 stories" in screen_text(app))
+        assert limits[:2] == [2, None]  # the first rows, then all
+        assert titles(app)[0] == "Cloud story 6"

@@ -15,7 +15,7 @@ from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, 
 _BATCH_FILES = 250
 _BATCH_SECONDS = 0.25
 _CHUNK_FILES = 64  # files read per task
-_READ_HERE_FIRST = 4  # chunks read in this process first: a small folder needs no helpers
+_READ_HERE_FIRST = 1  # chunks read in this process first: a small folder needs no helpers
 _CHUNKS_IN_FLIGHT = 8
 
 
@@ -86,8 +86,11 @@ def _start_pool(workers: int):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # forkserver: forking the app itself, threads and all, is not safe.
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+        # forkserver: forking the app itself, threads and all, is not safe. Its
+        # server imports the parser once; every helper forked from it has it.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["reader.data.parse"])
+        return ProcessPoolExecutor(workers, mp_context=context)
     except (OSError, ValueError, ImportError):
         return None
 
@@ -249,9 +252,10 @@ class Corpus:
     def was_scanned(self) -> bool:
         return self.index.was_scanned()
 
-    def story_ids(self, sort: str = "newest", where: str = "", params: Sequence = ()) -> array:
+    def story_ids(self, sort: str = "newest", where: str = "", params: Sequence = (),
+                  limit: int | None = None) -> array:
         """Story ids in a named order (index.SORTS), filtered by an SQL condition (reader.data.query)."""
-        return self.index.story_ids(SORTS[sort], where, params)
+        return self.index.story_ids(SORTS[sort], where, params, limit)
 
     def rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:
         return self.index.rows(ids)

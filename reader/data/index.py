@@ -419,13 +419,15 @@ class Index:
     # ------------------------------------------------------------------ reading
 
     @_guarded
-    def story_ids(self, order: str = NEWEST_FIRST, where: str = "", params: Sequence = ()) -> array:
+    def story_ids(self, order: str = NEWEST_FIRST, where: str = "", params: Sequence = (),
+                  limit: int | None = None) -> array:
         """Story ids in `order` (an SQL ORDER BY over `s`, see SORTS), filtered by an SQL
         condition over `s` (stories), such as reader.data.query builds. No join here:
         with one, even an unfiltered list would read every row instead of an index."""
         sql = (
             "SELECT s.id FROM stories s"
             f" WHERE s.folder = ?{f' AND ({where})' if where else ''} ORDER BY {order}"
+            + (f" LIMIT {int(limit)}" if limit is not None else "")
         )
         with self._lock:
             rows = self._db.execute(sql, (self.folder_id, *params))

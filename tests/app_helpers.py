@@ -39,3 +39,12 @@ def screen_text(app: ReaderApp) -> str:
     return "\n".join(
         "".join(segment.text for strip in line for segment in strip) for line in update.strips
     )
+
+
+async def wait_for(pilot, condition, rounds: int = 300) -> None:
+    """Let the app run until `condition()` holds (a few seconds at most)."""
+    for _ in range(rounds):
+        await pilot.pause(0.01)
+        if condition():
+            return
+    raise AssertionError("condition never held")

@@ -15,16 +15,8 @@ from reader.widgets.coverage import CoverageList
 from reader.widgets.detail import LinkedStories
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text, settle
+from app_helpers import make_app, screen_text, settle, wait_for
 from conftest import SEEDS, story_text
-
-
-async def wait_for(pilot, condition, rounds: int = 300) -> None:
-    for _ in range(rounds):
-        await pilot.pause(0.01)
-        if condition():
-            return
-    raise AssertionError("condition never held")
 
 
 async def test_c_orders_the_coverage_by_time_quality_and_provider():

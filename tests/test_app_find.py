@@ -8,7 +8,7 @@ from reader.screens.pick import PickScreen
 from reader.widgets.query_bar import QueryInput
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text, settle
+from app_helpers import make_app, screen_text, settle, wait_for
 from conftest import story_text
 
 
@@ -27,14 +27,6 @@ def folder(make_folder):
 def titles(app) -> list[str]:
     source = app.query_one(StoryList).stories
     return [source.story_row(index).title for index in range(len(source))]
-
-
-async def wait_for(pilot, condition, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        await pilot.pause(0.01)
-        if condition():
-            return
-    raise AssertionError("condition never held")
 
 
 async def test_search_narrows_the_list_and_esc_clears_it(folder):

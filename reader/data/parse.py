@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import errno
+import functools
 import os
 import re
 import stat
@@ -220,21 +221,32 @@ def _problem(rel: str, exc: _Unreadable) -> Problem:
 # --------------------------------------------------------------------------- full story
 
 
+def _never_raises(read):
+    """A file reader that returns a Problem where it would raise."""
+
+    @functools.wraps(read)
+    def safe(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES):
+        try:
+            return read(path, rel, max_bytes)
+        except _Unreadable as exc:
+            return _problem(rel, exc)
+        except MemoryError:
+            return Problem(rel, "too large to read into memory")
+        except RecursionError:
+            return Problem(rel, "front matter is nested too deeply to read")
+
+    return safe
+
+
+@_never_raises
 def read_story(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Story | Problem | NotAStory:
     """Parse a whole story file. Never raises."""
-    try:
-        text = _read_text(path, rel, max_bytes)
-        if isinstance(text, NotAStory):
-            return text
-        front, body = _split(text)
-        document = _load_yaml(front)
-        return build_story(document, rel, body, len(front))
-    except _Unreadable as exc:
-        return _problem(rel, exc)
-    except MemoryError:
-        return Problem(rel, "too large to read into memory")
-    except RecursionError:
-        return Problem(rel, "front matter is nested too deeply to read")
+    text = _read_text(path, rel, max_bytes)
+    if isinstance(text, NotAStory):
+        return text
+    front, body = _split(text)
+    document = _load_yaml(front)
+    return build_story(document, rel, body, len(front))
 
 
 def read_raw(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Problem:
@@ -520,6 +532,7 @@ def _bounded_text(value: object, coercer: _Coercer) -> str:
 _ENTRY_KEYS = frozenset({"title", "provider", "publishedDateTime", "excerpt", "webUrl", "quality", "heat", "topics"})
 
 
+@_never_raises
 def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry | Problem | NotAStory:
     """The story list's fields, for a first look at a folder: fast, and exact where it answers.
 
@@ -530,31 +543,24 @@ def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry
     values of other keys) can still make a full parse fail: `read_story`, run
     over every file after the list is shown, has the last word.
     """
-    try:
-        text = _read_text(path, rel, max_bytes)
-        if isinstance(text, NotAStory):
-            return text
-        front, body = _split(text)
-        fields, count = _read_without_related(front)
-        if fields is None:
-            story = build_story(_load_yaml(front), rel, body, len(front))
-            return entry_of(story)
-        title = require_title(fields)
-        coercer = _Coercer(_MIN_VALUE_BUDGET)
-        provider = coercer.provider(fields.get("provider"))
-        published, _ = coercer.moment(fields.get("publishedDateTime"), "publishedDateTime")
-        return Entry(rel, title, provider.name, provider.domain, published, count,
-                     coercer.long_text(fields.get("excerpt"), "excerpt"),
-                     coercer.line(fields.get("webUrl"), "webUrl"),
-                     coercer.integer(fields.get("quality"), "quality"),
-                     coercer.integer(fields.get("heat"), "heat"),
-                     coercer.topics(fields.get("topics")))
-    except _Unreadable as exc:
-        return _problem(rel, exc)
-    except MemoryError:
-        return Problem(rel, "too large to read into memory")
-    except RecursionError:
-        return Problem(rel, "front matter is nested too deeply to read")
+    text = _read_text(path, rel, max_bytes)
+    if isinstance(text, NotAStory):
+        return text
+    front, body = _split(text)
+    fields, count = _read_without_related(front)
+    if fields is None:
+        story = build_story(_load_yaml(front), rel, body, len(front))
+        return entry_of(story)
+    title = require_title(fields)
+    coercer = _Coercer(_MIN_VALUE_BUDGET)
+    provider = coercer.provider(fields.get("provider"))
+    published, _ = coercer.moment(fields.get("publishedDateTime"), "publishedDateTime")
+    return Entry(rel, title, provider.name, provider.domain, published, count,
+                 coercer.long_text(fields.get("excerpt"), "excerpt"),
+                 coercer.line(fields.get("webUrl"), "webUrl"),
+                 coercer.integer(fields.get("quality"), "quality"),
+                 coercer.integer(fields.get("heat"), "heat"),
+                 coercer.topics(fields.get("topics")))
 
 
 def _read_without_related(front: str) -> tuple[dict | None, int]:

@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.commands import ReaderCommands
 from reader.data.config import load_config
-from reader.data.corpus import Corpus
+from reader.data.corpus import Corpus, start_helper_services
 from reader.data.index import SORTS
 from reader.data.query import QueryError, compile_query, parse_query
 from reader.data.records import Article, LoadProgress, Problem, Story
@@ -175,6 +175,7 @@ class ReaderApp(App[None]):
         self._scan_started = 0.0
         self._last_scan_seconds = 0.0
         self._errors_survived = 0
+        self._notices_shown: set[str] = set()
 
     # ------------------------------------------------------------------ layout
 
@@ -217,8 +218,7 @@ class ReaderApp(App[None]):
             self.list_complete = True
             self.progress = LoadProgress(stories=len(ids), problems=len(self.corpus.problems()))
         self.story_list.focus()
-        for notice in [*self.corpus.notices, *self.marks.notices]:
-            self.notify(notice, severity="warning", markup=False)
+        self._show_new_notices()
         if self.config.problem:
             self.notify(self.config.problem, title="Settings ignored", severity="error", markup=False, timeout=10)
         self._update_status()
@@ -227,6 +227,13 @@ class ReaderApp(App[None]):
         self.call_after_refresh(self.scan_folder)
 
     # ------------------------------------------------------------------ loading
+
+    def _show_new_notices(self) -> None:
+        """Notices from the data layer (cache rebuilt, marks unavailable...), each once."""
+        for notice in [*self.corpus.notices, *self.marks.notices]:
+            if notice not in self._notices_shown:
+                self._notices_shown.add(notice)
+                self.notify(notice, severity="warning", markup=False, timeout=8)
 
     def _filter(self) -> tuple[str, list]:
         """The SQL condition for what the list shows: the query, and unread-only."""
@@ -260,13 +267,10 @@ class ReaderApp(App[None]):
         if message.ids is not None:
             self.total = self.corpus.story_count()
             self._show_ids(message.ids)
+        self._show_new_notices()
         if message.progress.done:
-            first = not self.loaded
             self.loaded = True
             self._last_scan_seconds = time.monotonic() - self._scan_started
-            if first:
-                for notice in self.corpus.notices:
-                    self.notify(notice, severity="warning", markup=False)
             if self.watch:
                 delay = max(self.rescan_seconds, 5 * self._last_scan_seconds)
                 self.set_timer(delay, self.scan_folder)
@@ -642,6 +646,7 @@ for _name, _value in list(vars(ReaderApp).items()):
 
 def run_app(path: str, *, use_cache: bool = True, max_bytes: int | None = None,
             display_name: str | None = None) -> int:
+    start_helper_services()  # before Textual takes over stdio
     app = ReaderApp(path, use_cache=use_cache, max_bytes=max_bytes, display_name=display_name)
     app.run()
     app.corpus.close()

@@ -93,3 +93,15 @@ def test_a_star_survives_killing_the_reader(terminal, make_folder):
     again = start(str(folder))
     shown = wait_for(again, "1 story")
     assert "★" in shown
+
+
+def test_a_cold_start_in_the_app_reads_in_helper_processes(terminal, make_folder):
+    start, wait_for, keys, screen = terminal
+    folder = make_folder({f"s{n:03}.md": story_text(f"Story {n:03}", url=f"https://example.com/{n}")
+                          for n in range(400)})
+    session = start(str(folder))
+    wait_for(session, "400 stories")
+    time.sleep(0.5)
+    # Inside Textual, stdio are not real files: the pool would fail and say so.
+    assert "Reading in one" not in screen(session)
+    keys(session, "q")

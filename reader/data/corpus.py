@@ -53,10 +53,12 @@ class _Readers:
     Python thread cannot spread over the cores; processes can.
     """
 
-    def __init__(self, function: Callable[[list, int], list], max_bytes: int, workers: int) -> None:
+    def __init__(self, function: Callable[[list, int], list], max_bytes: int, workers: int,
+                 notices: list[str]) -> None:
         self.function = function
         self.max_bytes = max_bytes
         self.workers = workers
+        self.notices = notices
         self.pool = None
         self.chunks = 0
         self.in_flight: deque = deque()
@@ -64,7 +66,10 @@ class _Readers:
     def submit(self, chunk: list, take: Callable[[list], None]) -> None:
         self.chunks += 1
         if self.pool is None and self.chunks > _READ_HERE_FIRST and self.workers > 0:
-            self.pool = _start_pool(self.workers)
+            self.pool, problem = _start_pool(self.workers)
+            if problem and problem not in self.notices:
+                self.notices.append(problem)
+                self.workers = 0  # no second try
         if self.pool is None:
             take(self.function(chunk, self.max_bytes))
             return
@@ -81,18 +86,41 @@ class _Readers:
             self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _start_pool(workers: int):
+def _forkserver_context():
+    import multiprocessing
+
+    # forkserver: forking the app itself, threads and all, is not safe. Its
+    # server imports the parser once; every helper forked from it has it.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["reader.data.parse"])
+    return context
+
+
+def start_helper_services() -> None:
+    """Start the processes that helper pools need, while stdio are still the real ones.
+
+    Python starts them on first use with the current sys.stderr's file
+    descriptor; inside a Textual app that is a capture object without one,
+    and every pool would fail. Costs a fork and an exec, not an import.
+    """
     try:
-        import multiprocessing
+        from multiprocessing import forkserver, resource_tracker
+
+        _forkserver_context()
+        resource_tracker.ensure_running()
+        forkserver.ensure_running()
+    except (OSError, ValueError, ImportError):
+        pass  # then files are read in this process: slower, still correct
+
+
+def _start_pool(workers: int):
+    """(a pool, "") or (None, why not)."""
+    try:
         from concurrent.futures import ProcessPoolExecutor
 
-        # forkserver: forking the app itself, threads and all, is not safe. Its
-        # server imports the parser once; every helper forked from it has it.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["reader.data.parse"])
-        return ProcessPoolExecutor(workers, mp_context=context)
-    except (OSError, ValueError, ImportError):
-        return None
+        return ProcessPoolExecutor(workers, mp_context=_forkserver_context()), ""
+    except (OSError, ValueError, ImportError) as error:
+        return None, f"Reading in one process, slower: helper processes did not start ({error})."
 
 
 def cache_file() -> str:
@@ -179,7 +207,7 @@ class Corpus:
         seen: set[str] = set()
         results: list[tuple[str, int, int, Entry | Problem | None]] = []
         chunk: list[tuple[str, str, int, int]] = []
-        readers = _Readers(read_chunk, self.max_bytes, workers=_cores())
+        readers = _Readers(read_chunk, self.max_bytes, _cores(), self.notices)
         flushed_at = time.monotonic()
 
         def flush() -> None:
@@ -229,7 +257,7 @@ class Corpus:
         """A full parse of every story the list pass read: it has the last word."""
         paths = self.index.unverified()
         progress.to_verify = len(paths)
-        readers = _Readers(verify_chunk, self.max_bytes, workers=workers)
+        readers = _Readers(verify_chunk, self.max_bytes, workers, self.notices)
 
         def take(read: list) -> None:
             self.index.write_verified(read)

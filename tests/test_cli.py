@@ -171,3 +171,40 @@ def test_folder_is_never_written(tmp_path, capsys, argv):
         corpus.raw_text(story_id)
     corpus.close()
     assert _snapshot(root) == before
+
+
+def test_export_gives_outlets_and_marks(tmp_path, capsys):
+    from reader.data.state import MarkStore
+
+    folder = make_folder(tmp_path / "f")
+    code, out, _ = run(capsys, "export", str(folder))
+    first = {item["title"]: item for item in json.loads(out)}
+    assert first["A"]["outlets"] == 1 and first["Undated"]["outlets"] == 0  # R names no outlet
+    assert (first["A"]["read"], first["A"]["starred"]) == (False, False)
+    store = MarkStore()
+    store.set_starred("a.md\nA", True)  # no URL: the key is path and title
+    store.set_read("a.md\nA", True)
+    store.close()
+    code, out, _ = run(capsys, "export", str(folder))
+    again = {item["title"]: item for item in json.loads(out)}
+    assert (again["A"]["read"], again["A"]["starred"]) == (True, True)
+    assert (again["B"]["read"], again["B"]["starred"]) == (False, False)
+
+
+def test_export_filter(tmp_path, capsys):
+    folder = make_folder(tmp_path / "f")
+    code, out, _ = run(capsys, "export", str(folder), "--filter", "after:2020-12-31")
+    assert code == 0 and [item["title"] for item in json.loads(out)] == ["New"]
+    code, out, _ = run(capsys, "export", str(folder), "--filter=-related>0")  # a leading - needs the = form
+    assert [item["title"] for item in json.loads(out)] == ["Undated"]
+    code, out, err = run(capsys, "export", str(folder), "--filter", "quality>abc")
+    assert code == 2 and out == "" and "--filter" in err and "character" in err
+
+
+def test_export_markdown(capsys):
+    code, out, _ = run(capsys, "export", str(SEEDS), "--format", "markdown")
+    assert code == 0
+    assert "## Amazon pauses police use of its facial recognition software for year" in out
+    assert "Washington Post" in out and "first" in out and "+40m" in out
+    code, out, _ = run(capsys, "export", str(SEEDS), "--format", "markdown", "--filter", "provider:\"CBS News\"")
+    assert "CBS News" in out and "Campus Safety" not in out.split("##", 1)[1]

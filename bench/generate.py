@@ -252,7 +252,7 @@ NOT_STORIES = [
 def generate(out_dir: str, count: int, seed: int = 1, *, quiet: bool = False) -> dict:
     started = time.monotonic()
     maker = Maker(seed)
-    pool = [maker.related_item() for _ in range(min(20_000, max(500, count * 4)))]
+    pool = [maker.related_item() for _ in range(min(20_000, max(200, count * 4)))]
     os.makedirs(out_dir, exist_ok=True)
     for sub in SUBFOLDERS:
         os.makedirs(os.path.join(out_dir, sub), exist_ok=True)

@@ -260,6 +260,9 @@ class Session:
         self.master = master
         self.eof = False
         self.last_output = 0.0
+        self.tree_peak = 0
+        self.first_paint: float | None = None  # first frame written (or the alternate screen entered)
+        self._sampled = 0.0
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
@@ -274,9 +277,14 @@ class Session:
             if timeout > 0:
                 time.sleep(min(timeout, 0.05))
             return None
-        ready, _, _ = select.select([self.master], [], [], max(0.0, timeout))
-        if not ready:
-            return None
+        deadline = time.perf_counter() + timeout
+        while True:
+            ready, _, _ = select.select([self.master], [], [], max(0.0, min(deadline - time.perf_counter(), 0.25)))
+            if ready:
+                break
+            self.sample_tree()  # only while the program is quiet: never between a key and its frame
+            if time.perf_counter() >= deadline:
+                return None
         try:
             data = os.read(self.master, 1 << 16)
         except OSError:  # EIO: the program has gone and the pty is closed
@@ -287,6 +295,8 @@ class Session:
             return None
         self.last_output = now
         self.screen.feed(data)
+        if self.first_paint is None and (self.screen.frames_done or not self.screen.frames_begun and "\x1b[?1049h" in data.decode("latin-1")):
+            self.first_paint = now - self.started
         if self.screen.replies:
             for reply in self.screen.replies:
                 os.write(self.master, reply)
@@ -301,7 +311,13 @@ class Session:
         """Seconds from spawn until the screen matches pattern."""
         deadline = time.perf_counter() + timeout
         checked_frames = -1
+        next_note = time.perf_counter() + 30
         while True:
+            if time.perf_counter() > next_note:
+                next_note += 30
+                status = [line for line in self.screen.text().splitlines() if line.strip()]
+                print(f"    ... {time.perf_counter() - self.started:.0f} s: {status[-2].strip() if len(status) > 1 else ''}",
+                      file=sys.stderr)
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 raise TimeoutError(f"{pattern.pattern!r} not on screen after {timeout:.0f} s")
@@ -318,6 +334,7 @@ class Session:
             checked_frames = self.screen.frames_done
             if pattern.search(self.screen.text()):
                 return arrived - self.started
+            self.sample_tree()
 
     def wait_quiet(self, quiet: float = 0.5, limit: float = 15.0) -> bool:
         """Read until no output for `quiet` seconds; False if that never happened within limit."""
@@ -355,17 +372,20 @@ class Session:
         return {"first": first, "last": last, "changed": self.screen.text() != before}
 
     def memory(self) -> dict[str, int]:
-        """VmRSS and VmHWM in bytes."""
-        out = {}
-        try:
-            with open(f"/proc/{self.proc.pid}/status") as handle:
-                for line in handle:
-                    if line.startswith(("VmRSS:", "VmHWM:")):
-                        key, value = line.split(":", 1)
-                        out[key] = int(value.split()[0]) * 1024
-        except OSError:
-            pass
+        """VmRSS and VmHWM of the program in bytes; TreeRSS adds its helper processes."""
+        out = _status(self.proc.pid)
+        if "VmRSS" in out:
+            out["TreeRSS"] = sum(_status(pid).get("VmRSS", 0) for pid in _tree(self.proc.pid))
         return out
+
+    def sample_tree(self) -> None:
+        """Track the largest RSS of the program and its helper processes seen so far."""
+        now = time.perf_counter()
+        if now - self._sampled < 0.25:
+            return
+        self._sampled = now
+        total = sum(_status(pid).get("VmRSS", 0) for pid in _tree(self.proc.pid))
+        self.tree_peak = max(self.tree_peak, total)
 
     def quit(self, key: bytes = b"q", timeout: float = 10.0) -> int | None:
         try:
@@ -400,6 +420,38 @@ class Session:
             pass
 
 
+def _status(pid: int) -> dict[str, int]:
+    out = {}
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    key, value = line.split(":", 1)
+                    out[key] = int(value.split()[0]) * 1024
+    except OSError:
+        pass
+    return out
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and all its descendants (via /proc/PID/task/TID/children)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{current}/task/{tid}/children") as handle:
+                    pending.extend(int(child) for child in handle.read().split())
+            except (OSError, ValueError):
+                pass
+    return found
+
+
 def _take_terminal() -> None:  # runs in the child, after setsid()
     try:
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
@@ -420,7 +472,6 @@ def make_env(home: str) -> dict[str, str]:
     env["TERM"] = "xterm-256color"
     env["COLORTERM"] = "truecolor"
     env.setdefault("LANG", "C.UTF-8")
-    env["PYTHONDONTWRITEBYTECODE"] = env.get("PYTHONDONTWRITEBYTECODE", "")
     return env
 
 
@@ -434,19 +485,37 @@ def count_pattern(count: int) -> re.Pattern[str]:
     return re.compile(r"(?<![\d,.])" + sep.join(groups) + r"\s+" + noun + r"\b")
 
 
+def code_stamp() -> float:
+    """Latest modification time of the reader's source: a change between cold and warm runs voids the warm figure."""
+    newest = 0.0
+    for folder, _, names in os.walk(os.path.join(PROJECT, "reader")):
+        for name in names:
+            if name.endswith((".py", ".tcss")):
+                try:
+                    newest = max(newest, os.path.getmtime(os.path.join(folder, name)))
+                except OSError:
+                    pass
+    return newest
+
+
 def one_start(argv: list[str], home: str, ready: re.Pattern[str], timeout: float,
               keys: dict[str, int] | None = None, verbose: bool = False) -> dict:
     """Spawn, time until `ready` is on screen, measure memory (and keys), quit."""
     session = Session(argv, make_env(home))
-    result: dict = {"argv": argv}
+    result: dict = {"argv": argv, "code_stamp": code_stamp()}
     try:
         result["start"] = session.wait_for(ready, timeout)
+        result["first_paint"] = session.first_paint
         result["quiet"] = session.wait_quiet(0.5, 15.0)
         result.update({f"{k}_loaded": v for k, v in session.memory().items()})
         result["sync_frames"] = session.screen.frames_done
         if keys:
+            # Keys are timed on an idle app: wait until background work (e.g. a verify pass) stops drawing.
+            result["idle"] = session.wait_quiet(1.0, timeout)
+            result["idle_at"] = session.last_output - session.started
             result["keys"] = measure_keys(session, keys)
         result.update({f"{k}_end": v for k, v in session.memory().items()})
+        result["TreePeak"] = session.tree_peak
         result["screen"] = session.screen.text()
         quit_sent = time.perf_counter()
         result["exit_status"] = session.quit()
@@ -496,7 +565,8 @@ def bench_corpus(label: str, path: str, reader: str, args) -> dict:
     runs: dict[str, list[dict]] = {"bare": [], "cold": [], "warm": []}
     plan = {"j": args.presses, "PgDn": args.pages, "End/Home": args.ends}
     bare_ready = re.compile(re.escape(BARE_READY))
-    for run in range(args.runs):
+    runs_wanted = args.large_runs if count >= args.large else args.runs
+    for run in range(runs_wanted):
         with tempfile.TemporaryDirectory(prefix="reader-bench-") as home:
             bare = one_start([sys.executable, BARE_APP], os.path.join(home, "bare"), bare_ready, 60)
             runs["bare"].append(bare)
@@ -505,8 +575,10 @@ def bench_corpus(label: str, path: str, reader: str, args) -> dict:
             runs["cold"].append(cold)
             warm = one_start([reader, path], os.path.join(home, "reader"), ready, args.timeout,
                              keys=plan if run == 0 and not args.no_keys else None)
+            if warm.get("code_stamp") != cold.get("code_stamp"):
+                warm["start_void"] = "the reader's source changed after the cold run (the cache may be rebuilt)"
             runs["warm"].append(warm)
-        print(f"  run {run + 1}/{args.runs}: bare {_s(bare.get('start'))}  cold {_s(cold.get('start'))}"
+        print(f"  run {run + 1}/{runs_wanted}: bare {_s(bare.get('start'))}  cold {_s(cold.get('start'))}"
               f"  warm {_s(warm.get('start'))}", file=sys.stderr)
         if "error" in cold and "error" in warm:
             break
@@ -541,7 +613,7 @@ def _mb(n):
 
 
 def _indent(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line for line in text.splitlines())
+    return "\n".join(prefix + line for line in text.rstrip().splitlines())
 
 
 def _folder_bytes(path: str) -> int:
@@ -586,9 +658,12 @@ def summarize(result: dict) -> dict:
     runs = result["runs"]
     ok = {kind: [r for r in items if "error" not in r] for kind, items in runs.items()}
     out = {kind: {
-        "start": _median([r["start"] for r in ok[kind]]),
+        "start": _median([r["start"] for r in ok[kind] if not r.get("start_void")]),
+        "void": sum(bool(r.get("start_void")) for r in ok[kind]),
+        "paint": _median([r.get("first_paint") for r in ok[kind]]),
         "rss": _median([r.get("VmRSS_loaded") for r in ok[kind]]),
         "hwm": _median([r.get("VmHWM_end") for r in ok[kind]]),
+        "tree": _median([max(r.get("TreePeak", 0), r.get("VmHWM_end", 0)) or None for r in ok[kind]]),
         "ok": len(ok[kind]), "n": len(runs[kind]),
     } for kind in runs}
     keys: dict[str, list[dict]] = {}
@@ -614,13 +689,14 @@ def markdown(results: list[dict], info: dict[str, str], args) -> str:
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM, {info['os']}; "
         f"Python {info['python']}, Textual {info['textual']}; {info['date']}.",
-        f"Terminal: pty {COLS}x{ROWS}; {args.runs} runs per start figure (medians); "
+        f"Terminal: pty {COLS}x{ROWS}; {args.runs} runs per start figure ({args.large_runs} for corpora of "
+        f"{args.large:,}+ stories), medians; "
         f"keys on the first warm run. Command: `python bench/run.py {' '.join(args.argv)}`".rstrip(),
         "",
         "## Start: spawn until `<N> stories` is on screen",
         "",
-        "| corpus | stories | size | bare Textual | cold | cold ÷ bare | warm | warm ÷ bare |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| corpus | stories | size | bare Textual | cold | cold ÷ bare | warm | warm ÷ bare | first frame: cold / warm |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     summaries = [(r, summarize(r)) for r in results]
     for r, s in summaries:
@@ -628,16 +704,21 @@ def markdown(results: list[dict], info: dict[str, str], args) -> str:
         ratio = lambda a: "—" if a is None or not bare else f"{a / bare:.1f}×"  # noqa: E731
         fails = "".join(f" ({s[k]['n'] - s[k]['ok']} {k} failed)" for k in ("cold", "warm") if s[k]["ok"] < s[k]["n"])
         lines.append(f"| {r['label']}{fails} | {r['stories']:,} | {r['bytes'] / 1e6:,.0f} MB | {_s(bare)} | "
-                     f"{_s(cold)} | {ratio(cold)} | {_s(warm)} | {ratio(warm)} |")
+                     f"{_s(cold)} | {ratio(cold)} | {_s(warm)} | {ratio(warm)} | "
+                     f"{_s(s['cold']['paint'])} / {_s(s['warm']['paint'])} |")
     lines += [
         "",
         "## Keypress to repaint (ms; key written to the pty until the frame's closing ESC[?2026l)",
         "",
         "First frame after the key, median / p90; in brackets the last frame before 0.2 s of quiet "
-        "(when a key causes more than one frame).",
+        "(when a key causes more than one frame, e.g. the highlight moves at once and the story pane "
+        "follows). \"no text change\": the screen's text was the same after the key (colours are not compared).",
         "",
-        "| corpus | " + " | ".join(KEYS) + " |",
-        "|---|" + "---:|" * len(KEYS),
+        "Keys are sent once the app has stopped drawing for 1 s; \"idle at\" is when it last drew before "
+        "that (seconds from spawn, warm start): background work such as a verify pass is over by then.",
+        "",
+        "| corpus | idle at | " + " | ".join(KEYS) + " |",
+        "|---|---:|" + "---:|" * len(KEYS),
     ]
     for r, s in summaries:
         cells = []
@@ -653,17 +734,28 @@ def markdown(results: list[dict], info: dict[str, str], args) -> str:
             if k["no_frame"]:
                 cell += f", {k['no_frame']} no frame"
             if k["unchanged"]:
-                cell += f", {k['unchanged']} no change"
+                cell += f", {k['unchanged']} no text change"
             cells.append(cell + ")")
-        lines.append(f"| {r['label']} | " + " | ".join(cells) + " |")
+        idle = [w for w in r["runs"]["warm"] if w.get("idle_at") is not None]
+        idle_cell = "—" if not idle else f"{idle[0]['idle_at']:.1f} s" + ("" if idle[0]["idle"] else " (never idle)")
+        lines.append(f"| {r['label']} | {idle_cell} | " + " | ".join(cells) + " |")
+    for r, _ in summaries:
+        void = [w for w in r["runs"]["warm"] if w.get("start_void")]
+        if void:
+            lines.append(f"\nNote: {len(void)} warm start(s) of {r['label']} left out of the median "
+                         f"({', '.join(_s(w.get('start')) for w in void)}): {void[0]['start_void']}.")
     if not all(s["sync"] for _, s in summaries):
         lines.append("\nWarning: no synchronized-output frames seen for some corpora; key figures may be missing.")
     lines += [
         "",
         "## Memory (medians; RSS once loaded and quiet, peak = VmHWM at quit)",
         "",
-        "| corpus | bare RSS / peak | cold RSS / peak | warm RSS / peak | bytes per story (cold, warm) |",
-        "|---|---:|---:|---:|---:|",
+        "Bytes per story = (reader RSS - bare RSS) / N. The last column sums the RSS of the reader and "
+        "its child processes, sampled every 0.25 s while loading (children's own peaks can be missed).",
+        "",
+        "| corpus | bare RSS / peak | cold RSS / peak | warm RSS / peak | bytes per story (cold, warm) "
+        "| with helper processes: cold / warm peak |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for r, s in summaries:
         per = []
@@ -672,8 +764,22 @@ def markdown(results: list[dict], info: dict[str, str], args) -> str:
             per.append("—" if a is None or b is None else f"{(a - b) / r['stories']:,.0f}")
         lines.append(f"| {r['label']} | {_mb(s['bare']['rss'])} / {_mb(s['bare']['hwm'])} | "
                      f"{_mb(s['cold']['rss'])} / {_mb(s['cold']['hwm'])} | "
-                     f"{_mb(s['warm']['rss'])} / {_mb(s['warm']['hwm'])} | {per[0]}, {per[1]} |")
-    lines += ["", "Cold = empty reader cache (fresh XDG dirs); the OS page cache is not dropped.", ""]
+                     f"{_mb(s['warm']['rss'])} / {_mb(s['warm']['hwm'])} | {per[0]}, {per[1]} | "
+                     f"{_mb(s['cold']['tree'])} / {_mb(s['warm']['tree'])} |")
+    sized = [(r["stories"], s["warm"]["rss"], r["label"]) for r, s in summaries if s["warm"]["rss"]]
+    if len(sized) >= 2:
+        (n0, m0, l0), (n1, m1, l1) = min(sized), max(sized)
+        if n1 > n0:
+            lines.append(f"\nMarginal memory per story (warm RSS, {l0} → {l1}): "
+                         f"{(m1 - m0) / (n1 - n0):,.0f} bytes.")
+    lines += [
+        "",
+        "Cold = empty reader cache (fresh XDG dirs); the OS page cache is not dropped, so story files "
+        "are read from memory. Warm = the cache the cold run left. Start = when the status line first "
+        "shows `<N> stories`, whatever the app still does in the background (e.g. verifying); "
+        "first frame = the first complete frame on screen. The machine is shared, so figures are noisy.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -700,6 +806,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-real", action="store_true", help="leave out the real sample")
     parser.add_argument("--corpus", action="append", default=[], metavar="DIR", help="also measure this folder")
     parser.add_argument("--only", action="store_true", help="measure only the --corpus folders")
+    parser.add_argument("--large", type=int, default=50_000,
+                        help="a corpus of at least this many stories is large (default 50000)")
+    parser.add_argument("--large-runs", type=int, default=2,
+                        help="start runs for a large corpus (default 2: a cold start of 100,000 takes minutes)")
     parser.add_argument("--presses", type=int, default=50, help="j presses (default 50)")
     parser.add_argument("--pages", type=int, default=10, help="PgDn presses (default 10)")
     parser.add_argument("--ends", type=int, default=5, help="End+Home pairs (default 5)")
@@ -707,7 +817,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1200, help="seconds to wait for a start (default 1200)")
     parser.add_argument("--ready-regex", help="what marks a loaded list (default: '<N> stories')")
     parser.add_argument("--reader", help="the reader command (default: the venv's `reader`)")
-    parser.add_argument("--out", default=os.path.join(HERE, "results.md"), help="Markdown results file")
+    parser.add_argument("--out", default=os.path.join(HERE, "results.md"),
+                        help="Markdown results file (default bench/results.md; raw figures in bench/out/results.json, "
+                        "or beside OUT as .json)")
     parser.add_argument("--verbose", action="store_true", help="print the loaded screen of each first cold run")
     args = parser.parse_args(argv)
     args.argv = argv
@@ -739,16 +851,18 @@ def main(argv: list[str] | None = None) -> int:
 
     info = machine()
     results = []
+    default_out = os.path.abspath(args.out) == os.path.join(HERE, "results.md")
+    raw = os.path.join(HERE, "out", "results.json") if default_out else os.path.splitext(args.out)[0] + ".json"
+    os.makedirs(os.path.dirname(raw), exist_ok=True)
     for label, path in corpora:
         results.append(bench_corpus(label, path, reader, args))
-    report = markdown(results, info, args)
+        report = markdown(results, info, args)  # written after each corpus: a long run leaves partial results
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(report)
+        with open(raw, "w", encoding="utf-8") as handle:
+            json.dump({"machine": info, "results": results}, handle, indent=1, default=str)
     print(report)
-    with open(args.out, "w", encoding="utf-8") as handle:
-        handle.write(report)
-    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    with open(os.path.join(HERE, "out", "results.json"), "w", encoding="utf-8") as handle:
-        json.dump({"machine": info, "results": results}, handle, indent=1, default=str)
-    print(f"\nwritten: {args.out}, {os.path.join(HERE, 'out', 'results.json')}", file=sys.stderr)
+    print(f"\nwritten: {args.out}, {raw}", file=sys.stderr)
     return 0
 
 

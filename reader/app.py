@@ -176,6 +176,7 @@ class ReaderApp(App[None]):
         self._last_scan_seconds = 0.0
         self._errors_survived = 0
         self._notices_shown: set[str] = set()
+        self._first_frame_drawn = True
 
     # ------------------------------------------------------------------ layout
 
@@ -213,6 +214,7 @@ class ReaderApp(App[None]):
         ids = self.corpus.story_ids(self.sort)
         self.total = len(ids)
         if len(ids):
+            self._first_frame_drawn = False  # the first story's file is read after it
             self.story_list.set_source(StorySource(self.corpus, ids))
         if self.corpus.was_scanned:
             self.list_complete = True
@@ -358,6 +360,10 @@ class ReaderApp(App[None]):
                 return
             if self._detail_timer is not None:
                 self._detail_timer.stop()
+            if not self._first_frame_drawn:
+                self._first_frame_drawn = True
+                self.call_after_refresh(self._load_current)
+                return
             self._detail_timer = self.set_timer(_DETAIL_DELAY, self._load_current)
         elif isinstance(message.row_list, CoverageList):
             self.coverage.show_article(message.row_list.current())

@@ -196,7 +196,9 @@ class Index:
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables and version != SCHEMA_VERSION:
+            if tables and version == SCHEMA_VERSION:
+                return db  # a warm start writes nothing before the first frame; a write that fails later falls back
+            if tables:
                 db.close()
                 _remove_database(db_path)
                 self.notices.append("The story cache was from another version and has been rebuilt.")
@@ -257,8 +259,11 @@ class Index:
     def _folder_id(self, root: str) -> int:
         with self._lock:
             key = (root, self.max_bytes)
-            self._db.execute("INSERT OR IGNORE INTO folders(root, max_bytes) VALUES (?, ?)", key)
-            return self._db.execute("SELECT id FROM folders WHERE root = ? AND max_bytes = ?", key).fetchone()[0]
+            found = self._db.execute("SELECT id FROM folders WHERE root = ? AND max_bytes = ?", key).fetchone()
+            if found is None:
+                self._db.execute("INSERT OR IGNORE INTO folders(root, max_bytes) VALUES (?, ?)", key)
+                found = self._db.execute("SELECT id FROM folders WHERE root = ? AND max_bytes = ?", key).fetchone()
+            return found[0]
 
     def close(self) -> None:
         with self._lock:

@@ -300,14 +300,16 @@ class Index:
         with self._lock, self._transaction() as db:
             db.executemany("DELETE FROM problems WHERE folder = ? AND path = ?", [(folder, r[0]) for r in results])
             self._drop_stories(not_stories)
-            for entry in entries:
-                self._put_entry(db, entry)
+            self._put_entries(db, entries)
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", files)
 
-    def _put_entry(self, db: sqlite3.Connection, entry: Entry) -> None:
-        provider_sort = (entry.provider_name or entry.provider_domain).casefold()
-        story_id = db.execute(
+    def _put_entries(self, db: sqlite3.Connection, entries: list[Entry]) -> None:
+        """Upsert list rows, their topics and their search text; one statement each, for all."""
+        folder = self.folder_id
+        keys = [(folder, entry.path) for entry in entries]
+        by_key = "(SELECT id FROM stories WHERE folder = ? AND path = ?)"
+        db.executemany(
             "INSERT INTO stories(folder, path, key, title, provider_name, provider_domain, provider_sort,"
             " outlet, url_key, published, related_count, quality, heat, excerpt, url)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -316,22 +318,25 @@ class Index:
             " provider_sort=excluded.provider_sort, outlet=excluded.outlet, url_key=excluded.url_key,"
             " first_outlet=NULL, published=excluded.published,"
             " related_count=excluded.related_count, outlets=NULL, quality=excluded.quality,"
-            " heat=excluded.heat, excerpt=excluded.excerpt, url=excluded.url, verified=0"
-            " RETURNING id",
-            (self.folder_id, entry.path, story_key(entry), entry.title, entry.provider_name,
-             entry.provider_domain, provider_sort,
-             outlet_key(Provider(entry.provider_name, entry.provider_domain)), url_key(entry.url),
-             to_epoch(entry.published), entry.related_count,
-             entry.quality, entry.heat, entry.excerpt, entry.url),
-        ).fetchone()[0]
-        db.execute("DELETE FROM topics WHERE story = ?", (story_id,))
-        db.executemany("INSERT OR IGNORE INTO topics VALUES (?, ?, ?)",
-                       [(story_id, topic.casefold(), topic) for topic in entry.topics])
-        db.execute("DELETE FROM related WHERE story = ?", (story_id,))
-        db.execute("DELETE FROM search WHERE rowid = ?", (story_id,))
-        provider = " ".join(part for part in (entry.provider_name, entry.provider_domain) if part)
-        db.execute("INSERT INTO search(rowid, title, excerpt, provider, coverage) VALUES (?,?,?,?,'')",
-                   (story_id, entry.title, entry.excerpt, provider))
+            " heat=excluded.heat, excerpt=excluded.excerpt, url=excluded.url, verified=0",
+            [(folder, entry.path, story_key(entry), entry.title, entry.provider_name, entry.provider_domain,
+              (entry.provider_name or entry.provider_domain).casefold(),
+              outlet_key(Provider(entry.provider_name, entry.provider_domain)), url_key(entry.url),
+              to_epoch(entry.published), entry.related_count, entry.quality, entry.heat, entry.excerpt, entry.url)
+             for entry in entries],
+        )
+        for table, column in (("topics", "story"), ("related", "story"), ("search", "rowid")):
+            db.executemany(f"DELETE FROM {table} WHERE {column} = {by_key}", keys)
+        db.executemany(
+            "INSERT OR IGNORE INTO topics SELECT id, ?, ? FROM stories WHERE folder = ? AND path = ?",
+            [(topic.casefold(), topic, folder, entry.path) for entry in entries for topic in entry.topics],
+        )
+        db.executemany(
+            "INSERT INTO search(rowid, title, excerpt, provider, coverage)"
+            " SELECT id, ?, ?, ?, '' FROM stories WHERE folder = ? AND path = ?",
+            [(entry.title, entry.excerpt, " ".join(p for p in (entry.provider_name, entry.provider_domain) if p),
+              folder, entry.path) for entry in entries],
+        )
 
     def _drop_stories(self, paths: Iterable[str]) -> None:
         """Delete stories and everything indexed about them. Call inside a transaction."""

@@ -173,7 +173,8 @@ class ReaderApp(App[None]):
         self._detail_timer = None
         self._read_timer = None
         self._scan_started = 0.0
-        self._last_scan_seconds = 0.0
+        self._walk_seconds: float | None = None  # a scan's list pass when nothing had changed
+        self._scan_listed = False
         self._errors_survived = 0
         self._notices_shown: set[str] = set()
         self._first_frame_drawn = True
@@ -257,13 +258,17 @@ class ReaderApp(App[None]):
                 last_count, listed_sent = count, progress.listed
             self.post_message(ScanProgress(replace(progress), ids))
 
-        self._scan_started = time.monotonic()
+        self._scan_started, self._scan_listed = time.monotonic(), False
         # One helper process for the verify pass: the other core stays with the UI.
         self.corpus.scan(on_progress=report, cancelled=lambda: worker.is_cancelled, verify_workers=1)
 
     def on_scan_progress(self, message: ScanProgress) -> None:
         if message.progress.listed or not self.list_complete:
             self.progress = message.progress
+        if message.progress.listed and not self._scan_listed:
+            self._scan_listed = True
+            if message.progress.files_read == 0:  # a list pass that found no change: a look costs this
+                self._walk_seconds = time.monotonic() - self._scan_started
         if message.progress.listed:
             self.list_complete = True
         if message.ids is not None:
@@ -272,9 +277,9 @@ class ReaderApp(App[None]):
         self._show_new_notices()
         if message.progress.done:
             self.loaded = True
-            self._last_scan_seconds = time.monotonic() - self._scan_started
             if self.watch:
-                delay = max(self.rescan_seconds, 5 * self._last_scan_seconds)
+                # Looking for changes takes at most a fifth of the time (a walk of 100,000 files is not free).
+                delay = max(self.rescan_seconds, 5 * (self._walk_seconds or 0))
                 self.set_timer(delay, self.scan_folder)
         self._update_status()
 

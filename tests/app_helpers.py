@@ -48,3 +48,10 @@ async def wait_for(pilot, condition, rounds: int = 300) -> None:
         if condition():
             return
     raise AssertionError("condition never held")
+
+
+async def highlight_second_story(pilot, app: ReaderApp) -> None:
+    """Settle, highlight the second story (on the seeds: CBS News, 28 related), settle again."""
+    await settle(pilot, app)
+    await pilot.press("j")
+    await settle(pilot, app)

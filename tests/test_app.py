@@ -12,7 +12,7 @@ from reader.widgets.coverage import CoverageList, CoveragePane
 from reader.widgets.detail import DetailPane
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text as _lines, settle
+from app_helpers import make_app, screen_text as _lines, settle, highlight_second_story
 from conftest import SEEDS, story_text
 
 
@@ -67,9 +67,7 @@ async def test_cursor_keys_move_and_jump(make_folder):
 async def test_tab_enter_and_escape_move_between_panes():
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("j")
-        await settle(pilot, app)
+        await highlight_second_story(pilot, app)
         assert isinstance(app.focused, StoryList)
         await pilot.press("tab")
         assert isinstance(app.focused, DetailPane)
@@ -245,9 +243,7 @@ async def test_changes_on_disk_show_up_without_a_restart_and_keep_the_cursor(mak
     })
     app = make_app(folder, watch=True, rescan_seconds=0.2)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("j")
-        await settle(pilot, app)
+        await highlight_second_story(pilot, app)
         story_list = app.query_one(StoryList)
         assert story_list.stories.story_row(story_list.cursor).title == "Older"
         (folder / "c.md").write_text(story_text("Newest", published="2020-06-09T00:00:00Z"))

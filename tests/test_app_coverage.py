@@ -15,16 +15,14 @@ from reader.widgets.coverage import CoverageList
 from reader.widgets.detail import LinkedStories
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text, settle, wait_for
+from app_helpers import make_app, screen_text, settle, highlight_second_story, wait_for
 from conftest import SEEDS, story_text
 
 
 async def test_c_orders_the_coverage_by_time_quality_and_provider():
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("j")
-        await settle(pilot, app)
+        await highlight_second_story(pilot, app)
         coverage = app.query_one(CoverageList)
         times = [entry.published for entry in coverage.entries]
         assert times == sorted(times)
@@ -40,9 +38,7 @@ async def test_c_orders_the_coverage_by_time_quality_and_provider():
 async def test_x_compares_an_article_with_the_story_and_space_picks_another():
     app = make_app(SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("j")
-        await settle(pilot, app)
+        await highlight_second_story(pilot, app)
         await pilot.press("enter", "x")  # the first report (Washington Post) against the story (CBS)
         assert isinstance(app.screen, CompareScreen)
         assert app.screen.left.provider.name == "CBS News"
@@ -58,9 +54,7 @@ async def test_x_compares_an_article_with_the_story_and_space_picks_another():
 async def test_outlet_view_lists_an_outlets_articles_and_goes_to_the_story():
     app = make_app(SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("j")
-        await settle(pilot, app)
+        await highlight_second_story(pilot, app)
         await pilot.press("enter", "P")  # the Washington Post, from the coverage pane
         assert isinstance(app.screen, OutletScreen)
         text = screen_text(app)

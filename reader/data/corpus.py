@@ -203,8 +203,7 @@ class Corpus:
 
     def _list_pass(self, progress: LoadProgress, report, cancelled) -> None:
         """New and changed files into the index, read fast for the list."""
-        known = self.index.known_files()
-        seen: set[str] = set()
+        known = self.index.known_files()  # what is left in it at the end is gone
         results: list[tuple[str, int, int, Entry | Problem | None]] = []
         chunk: list[tuple[str, str, int, int]] = []
         readers = _Readers(read_chunk, self.max_bytes, _cores(), self.notices)
@@ -229,8 +228,7 @@ class Corpus:
                     return
                 progress.files_seen += 1
                 if isinstance(found, FileInfo):
-                    seen.add(found.rel)
-                    if known.get(found.rel) == (found.size, found.mtime_ns):
+                    if known.pop(found.rel, None) == (found.size, found.mtime_ns):
                         continue
                     chunk.append((found.path, found.rel, found.size, found.mtime_ns))
                     if len(chunk) >= _CHUNK_FILES:
@@ -238,7 +236,7 @@ class Corpus:
                         chunk = []
                 else:
                     # Link problems and special files are checked afresh every scan.
-                    seen.add(found.path)
+                    known.pop(found.path, None)
                     results.append((found.path, -1, -1, found if isinstance(found, Problem) else None))
                     flush()
             if chunk:
@@ -249,14 +247,12 @@ class Corpus:
         if cancelled():
             return
         self.index.write(results)
-        gone = known.keys() - seen
-        if gone:
-            self.index.forget(gone)
+        if known:
+            self.index.forget(known)
 
     def _verify_pass(self, progress: LoadProgress, report, cancelled, workers: int) -> None:
         """A full parse of every story the list pass read: it has the last word."""
-        paths = self.index.unverified()
-        progress.to_verify = len(paths)
+        progress.to_verify = self.index.unverified_count()
         readers = _Readers(verify_chunk, self.max_bytes, workers, self.notices)
 
         def take(read: list) -> None:
@@ -265,11 +261,15 @@ class Corpus:
             report(progress)
 
         try:
-            for start in range(0, len(paths), _CHUNK_FILES):
-                if cancelled():
-                    return
-                chunk = [(self.abs_path(rel), rel) for rel in paths[start : start + _CHUNK_FILES]]
-                readers.submit(chunk, take)
+            after = ""  # pages of paths, not a list of them all: 100,000 paths cost memory
+            while not cancelled():
+                paths = self.index.unverified(after, _CHUNK_FILES)
+                if not paths:
+                    break
+                after = paths[-1]
+                readers.submit([(self.abs_path(rel), rel) for rel in paths], take)
+            if cancelled():
+                return
             readers.drain(take)
         finally:
             readers.close()

@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS stories (
     verified INTEGER NOT NULL DEFAULT 0,  -- a full parse of this version of the file agreed
     UNIQUE (folder, path)
 );
-CREATE INDEX IF NOT EXISTS stories_unverified ON stories (folder, verified);
+CREATE INDEX IF NOT EXISTS stories_unverified ON stories (folder, verified, path);
 CREATE INDEX IF NOT EXISTS stories_newest ON stories (folder, published IS NULL, published DESC, path);
 CREATE INDEX IF NOT EXISTS stories_by_key ON stories (key);
 CREATE INDEX IF NOT EXISTS stories_by_outlet ON stories (outlet);
@@ -351,13 +351,21 @@ class Index:
             db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ids)
 
     @_guarded
-    def unverified(self) -> list[str]:
-        """Paths of the stories the list pass read but no full parse has confirmed."""
+    def unverified(self, after: str, limit: int) -> list[str]:
+        """Paths (after `after`, in order) of stories the list pass read but no full parse has confirmed."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT path FROM stories WHERE folder = ? AND verified = 0 ORDER BY path", (self.folder_id,)
+                "SELECT path FROM stories WHERE folder = ? AND verified = 0 AND path > ? ORDER BY path LIMIT ?",
+                (self.folder_id, after, limit),
             )
             return [row[0] for row in rows]
+
+    @_guarded
+    def unverified_count(self) -> int:
+        with self._lock:
+            return self._db.execute(
+                "SELECT count(*) FROM stories WHERE folder = ? AND verified = 0", (self.folder_id,)
+            ).fetchone()[0]
 
     @_guarded
     def write_verified(self, results: Sequence[tuple[str, Story | Problem | None]]) -> None:

@@ -121,10 +121,10 @@ def test_a_cache_that_fails_during_a_scan_is_survived(folder, monkeypatch):
     real_write = index_module.Index.write
     failures = iter([True])
 
-    def failing_write(self, results):
+    def failing_write(self, results, *args):
         if self.db_path is not None and next(failures, False):
             raise sqlite3.DatabaseError("database disk image is malformed")
-        return real_write(self, results)
+        return real_write(self, results, *args)
 
     monkeypatch.setattr(index_module.Index, "write", index_module._guarded(failing_write))
     progress = corpus.scan()

@@ -204,6 +204,7 @@ class Corpus:
     def _list_pass(self, progress: LoadProgress, report, cancelled) -> None:
         """New and changed files into the index, read fast for the list."""
         known = self.index.known_files()  # what is left in it at the end is gone
+        new: set[str] = set()  # files the index has never seen: nothing to delete before writing them
         results: list[tuple[str, int, int, Entry | Problem | None]] = []
         chunk: list[tuple[str, str, int, int]] = []
         readers = _Readers(read_chunk, self.max_bytes, _cores(), self.notices)
@@ -212,8 +213,9 @@ class Corpus:
         def flush() -> None:
             nonlocal flushed_at
             if len(results) >= _BATCH_FILES or time.monotonic() - flushed_at > _BATCH_SECONDS:
-                self.index.write(results)
+                self.index.write(results, new)
                 results.clear()
+                new.clear()
                 flushed_at = time.monotonic()
                 report(progress)
 
@@ -228,8 +230,11 @@ class Corpus:
                     return
                 progress.files_seen += 1
                 if isinstance(found, FileInfo):
-                    if known.pop(found.rel, None) == (found.size, found.mtime_ns):
+                    before = known.pop(found.rel, None)
+                    if before == (found.size, found.mtime_ns):
                         continue
+                    if before is None:
+                        new.add(found.rel)
                     chunk.append((found.path, found.rel, found.size, found.mtime_ns))
                     if len(chunk) >= _CHUNK_FILES:
                         readers.submit(chunk, take)
@@ -246,7 +251,7 @@ class Corpus:
             readers.close()
         if cancelled():
             return
-        self.index.write(results)
+        self.index.write(results, new)
         if known:
             self.index.forget(known)
 

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 
 from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import from_epoch, to_epoch
@@ -62,13 +62,9 @@ CREATE TABLE IF NOT EXISTS stories (
 );
 CREATE INDEX IF NOT EXISTS stories_unverified ON stories (folder, verified, path);
 CREATE INDEX IF NOT EXISTS stories_newest ON stories (folder, published IS NULL, published DESC, path);
-CREATE INDEX IF NOT EXISTS stories_by_key ON stories (key);
 CREATE INDEX IF NOT EXISTS stories_by_outlet ON stories (outlet);
 CREATE INDEX IF NOT EXISTS stories_by_quality ON stories (quality);
-CREATE INDEX IF NOT EXISTS stories_by_heat ON stories (heat);
-CREATE INDEX IF NOT EXISTS stories_by_related ON stories (related_count);
 CREATE INDEX IF NOT EXISTS stories_by_provider ON stories (provider_sort);
-CREATE INDEX IF NOT EXISTS stories_by_first ON stories (first_outlet);
 CREATE TABLE IF NOT EXISTS topics (
     story INTEGER NOT NULL,
     topic TEXT NOT NULL,  -- casefolded, for matching
@@ -280,8 +276,12 @@ class Index:
             return {path: (size, mtime) for path, size, mtime in rows}
 
     @_guarded
-    def write(self, results: Sequence[tuple[str, int, int, Entry | Problem | None]]) -> None:
-        """Record a batch of list-pass results (path, size, mtime_ns, result); None: not a story."""
+    def write(self, results: Sequence[tuple[str, int, int, Entry | Problem | None]],
+              new: Container[str] = frozenset()) -> None:
+        """Record a batch of list-pass results (path, size, mtime_ns, result); None: not a story.
+
+        Paths in `new` were not in the index: nothing of theirs needs deleting first,
+        which on a cold start is most of the writing."""
         folder = self.folder_id
         files, problems, not_stories = [], [], []
         entries = []
@@ -298,16 +298,17 @@ class Index:
                 not_stories.append(path)
             files.append((folder, path, size, mtime, kind))
         with self._lock, self._transaction() as db:
-            db.executemany("DELETE FROM problems WHERE folder = ? AND path = ?", [(folder, r[0]) for r in results])
-            self._drop_stories(not_stories)
-            self._put_entries(db, entries)
+            db.executemany("DELETE FROM problems WHERE folder = ? AND path = ?",
+                           [(folder, r[0]) for r in results if r[0] not in new])
+            self._drop_stories(path for path in not_stories if path not in new)
+            self._put_entries(db, entries, new)
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)", files)
 
-    def _put_entries(self, db: sqlite3.Connection, entries: list[Entry]) -> None:
+    def _put_entries(self, db: sqlite3.Connection, entries: list[Entry], new: Container[str]) -> None:
         """Upsert list rows, their topics and their search text; one statement each, for all."""
         folder = self.folder_id
-        keys = [(folder, entry.path) for entry in entries]
+        keys = [(folder, entry.path) for entry in entries if entry.path not in new]
         by_key = "(SELECT id FROM stories WHERE folder = ? AND path = ?)"
         db.executemany(
             "INSERT INTO stories(folder, path, key, title, provider_name, provider_domain, provider_sort,"

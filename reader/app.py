@@ -45,6 +45,7 @@ from reader.widgets.story_list import StoryList, StorySource
 from reader.widgets.text import plural
 
 _FIRST_ROWS = 300  # rows a query shows first on a large folder, while it fetches the rest
+_LOADING_LIST_SECONDS = 1.0  # how often the list takes in new stories while a folder is read
 _DETAIL_DELAY = 0.05  # s: holding j down moves the list, and loads only where it stops
 SORT_ORDER = list(SORTS)  # what `s` cycles through
 
@@ -248,14 +249,19 @@ class ReaderApp(App[None]):
         worker = get_current_worker()
         last_count, listed_sent = -1, False
 
+        ids_at = 0.0
+
         def report(progress: LoadProgress) -> None:
-            # The list order is read here, in the loader thread, and only when it changed.
-            nonlocal last_count, listed_sent
+            # The list order is read here, in the loader thread, when it changed, and while
+            # a folder is first read at most once a second: the reading needs the CPU more.
+            nonlocal last_count, listed_sent, ids_at
             ids = None
-            count = self.corpus.story_count() if progress.files_read or progress.listed else last_count
-            if count != last_count or (progress.listed and not listed_sent) or progress.done:
-                ids = self.corpus.story_ids(self.sort, *self._filter())
-                last_count, listed_sent = count, progress.listed
+            final = (progress.listed and not listed_sent) or progress.done
+            if final or time.monotonic() - ids_at >= _LOADING_LIST_SECONDS:
+                count = self.corpus.story_count() if progress.files_read or progress.listed else last_count
+                if count != last_count or final:
+                    ids = self.corpus.story_ids(self.sort, *self._filter())
+                    last_count, listed_sent, ids_at = count, progress.listed, time.monotonic()
             self.post_message(ScanProgress(replace(progress), ids))
 
         self._scan_started, self._scan_listed = time.monotonic(), False

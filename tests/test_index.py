@@ -175,3 +175,29 @@ def test_the_folder_is_never_written(folder):
     after = {path: path.stat().st_mtime_ns for path in folder.rglob("*")}
     assert before == after
     assert os.listdir(folder) == [path.name for path in folder.iterdir()]
+
+
+def double_or_die_in_a_helper(chunk, max_bytes):
+    """A reading function whose helper processes die, as one would on a crash."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    return [item * 2 for item in chunk]
+
+
+def test_a_helper_process_that_dies_does_not_lose_the_scan():
+    from reader.data.corpus import _Readers, start_helper_services
+
+    start_helper_services()
+    notices: list[str] = []
+    readers = _Readers(double_or_die_in_a_helper, 0, 2, notices)
+    taken: list[int] = []
+    try:
+        for number in range(6):
+            readers.submit([number], taken.extend)
+        readers.drain(taken.extend)
+    finally:
+        readers.close()
+    assert sorted(taken) == [0, 2, 4, 6, 8, 10]
+    assert any("helper process stopped" in notice for notice in notices)

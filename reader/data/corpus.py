@@ -73,17 +73,45 @@ class _Readers:
         if self.pool is None:
             take(self.function(chunk, self.max_bytes))
             return
-        self.in_flight.append(self.pool.submit(self.function, chunk, self.max_bytes))
-        while self.in_flight and (len(self.in_flight) > _CHUNKS_IN_FLIGHT or self.in_flight[0].done()):
-            take(self.in_flight.popleft().result())
+        self.in_flight.append((self.pool.submit(self.function, chunk, self.max_bytes), chunk))
+        while self.in_flight and (len(self.in_flight) > _CHUNKS_IN_FLIGHT or self.in_flight[0][0].done()):
+            self._take_oldest(take)
 
     def drain(self, take: Callable[[list], None]) -> None:
         while self.in_flight:
-            take(self.in_flight.popleft().result())
+            self._take_oldest(take)
+
+    def _take_oldest(self, take: Callable[[list], None]) -> None:
+        future, chunk = self.in_flight.popleft()
+        try:
+            read = future.result()
+        except Exception as error:  # noqa: BLE001 - a helper died (BrokenProcessPool) or failed
+            self._give_up_helpers(error)
+            read = self.function(chunk, self.max_bytes)
+        take(read)
+
+    def _give_up_helpers(self, error: Exception) -> None:
+        """Read the rest here: slower, and one bad helper does not lose the scan."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+            self.workers = 0
+            self.notices.append(f"Reading in one process, slower: a helper process stopped ({error or type(error).__name__}).")
+            waiting, self.in_flight = self.in_flight, deque()
+            for future, chunk in waiting:  # their helper is gone too: read them again here
+                self.in_flight.append((_done(self.function(chunk, self.max_bytes)), chunk))
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _done(value):
+    from concurrent.futures import Future
+
+    future = Future()
+    future.set_result(value)
+    return future
 
 
 def _forkserver_context():

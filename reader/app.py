@@ -29,14 +29,6 @@ from reader.data.query import QueryError, compile_query, parse_query
 from reader.data.records import Article, LoadProgress, Problem, Story
 from reader.data.state import MarkStore
 from reader.data.coverage import outlet_key
-from reader.data.export import export_folder, export_to_file
-from reader.screens.compare import CompareScreen
-from reader.screens.export import ExportScreen
-from reader.screens.help import HelpScreen
-from reader.screens.outlet import OutletScreen
-from reader.screens.pick import PickScreen
-from reader.screens.problems import ProblemsScreen
-from reader.screens.raw import RawScreen
 from reader.widgets.coverage import CoverageList, CoveragePane
 from reader.widgets.detail import DetailPane, LinkedStories
 from reader.widgets.query_bar import QueryBar, QueryInput
@@ -487,12 +479,16 @@ class ReaderApp(App[None]):
         self.refresh_list()
 
     def action_topics(self) -> None:
+        from reader.screens.pick import PickScreen
+
         self.push_screen(
             PickScreen("Topics", self.corpus.index.topic_counts(), "Enter filters the list by a topic; Esc closes."),
             lambda topic: topic and self.set_query(f'topic:"{_quoted(topic)}"'),
         )
 
     def action_providers(self) -> None:
+        from reader.screens.pick import PickScreen
+
         self.push_screen(
             PickScreen("Providers", self.corpus.index.provider_counts(), "Enter filters the list by an outlet; Esc closes."),
             lambda name: name and self.set_query(f'provider:"{_quoted(name)}"'),
@@ -540,6 +536,8 @@ class ReaderApp(App[None]):
         self.notify(f"Copied {target.web_url}", markup=False)
 
     def action_raw(self) -> None:
+        from reader.screens.raw import RawScreen
+
         story_id = self.story_list.current_id()
         if story_id is None:
             return
@@ -561,6 +559,8 @@ class ReaderApp(App[None]):
             self.notify("Picked. Highlight another article and press x to compare.", markup=False)
 
     def action_compare(self) -> None:
+        from reader.screens.compare import CompareScreen
+
         story = self._story
         if not isinstance(story, Story):
             return
@@ -575,6 +575,8 @@ class ReaderApp(App[None]):
         self.push_screen(CompareScreen(left, right))
 
     def action_outlet_view(self) -> None:
+        from reader.screens.outlet import OutletScreen
+
         target = self._target()
         if target is None:
             return
@@ -588,6 +590,9 @@ class ReaderApp(App[None]):
                          lambda story_id: story_id is not None and self.jump_to_story(story_id))
 
     def action_export(self) -> None:
+        from reader.data.export import export_folder
+        from reader.screens.export import ExportScreen
+
         source = self.story_list.stories
         ids = list(source.ids) if source is not None else []
         try:
@@ -600,6 +605,8 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_view(self, ids: list[int], fmt: str) -> None:
+        from reader.data.export import export_to_file
+
         try:
             path, count = export_to_file(self.corpus, ids, fmt, datetime.now())
         except OSError as error:
@@ -609,9 +616,13 @@ class ReaderApp(App[None]):
                               markup=False, timeout=8)
 
     def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_problems(self) -> None:
+        from reader.screens.problems import ProblemsScreen
+
         self.push_screen(ProblemsScreen(self.corpus.problems()))
 
     def action_back(self) -> None:

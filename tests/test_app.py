@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from textual import events
 
 from reader.app import web_url_or_reason
 from reader.screens.help import KEYS, HelpScreen
 from reader.screens.problems import ProblemsScreen
-from reader.widgets.coverage import CoverageList, CoveragePane
+from reader.widgets.coverage import CoverageList
 from reader.widgets.detail import DetailPane
 from reader.widgets.story_list import StoryList
 

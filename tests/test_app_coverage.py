@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 
 from reader.screens.compare import CompareScreen
 from reader.screens.export import ExportScreen

@@ -14,7 +14,6 @@ import functools
 import os
 import re
 import stat
-from dataclasses import dataclass
 from datetime import datetime
 
 import yaml

@@ -11,7 +11,6 @@ from textual.widgets import Static
 
 from reader.data.coverage import word_diff
 from reader.data.records import Article
-from reader.widgets.text import short_date
 
 _DIFFERS = "bold black on yellow"
 

@@ -204,15 +204,19 @@ class ReaderApp(App[None]):
             self.theme = theme
         self.theme_changed_signal.subscribe(self, lambda theme: self.marks.remember("theme", theme.name))
         self.query_bar.display = False
-        # A warm start shows the indexed list at once; the scan then checks for changes.
-        ids = self.corpus.story_ids(self.sort)
-        self.total = len(ids)
+        # A warm start shows the indexed list at once (its first rows: the rest, for a large
+        # folder, come from a worker); the scan then checks for changes.
+        self.total = self.corpus.story_count()
+        ids = self.corpus.story_ids(self.sort, limit=_FIRST_ROWS)
         if len(ids):
             self._first_frame_drawn = False  # the first story's file is read after it
             self.story_list.set_source(StorySource(self.corpus, ids))
+        if len(ids) < self.total:
+            self.list_partial = True
+            self.refresh_list()
         if self.corpus.was_scanned:
             self.list_complete = True
-            self.progress = LoadProgress(stories=len(ids), problems=len(self.corpus.problems()))
+            self.progress = LoadProgress(stories=self.total, problems=len(self.corpus.problems()))
         self.story_list.focus()
         self._show_new_notices()
         if self.config.problem:

@@ -235,10 +235,10 @@ class ReaderApp(App[None]):
                 self._notices_shown.add(notice)
                 self.notify(notice, severity="warning", markup=False, timeout=8)
 
-    def _filter(self) -> tuple[str, list]:
+    def _filter(self, first_rows: bool = False) -> tuple[str, list]:
         """The SQL condition for what the list shows: the query, and unread-only."""
         text = f"{self.query_text} is:unread" if self.unread_only else self.query_text
-        return compile_query(parse_query(text))
+        return compile_query(parse_query(text), first_rows)
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def scan_folder(self) -> None:
@@ -295,7 +295,7 @@ class ReaderApp(App[None]):
         sort, (where, params) = self.sort, self._filter()
         total = self.corpus.story_count()
         if total > _FIRST_ROWS:
-            head = self.corpus.story_ids(sort, where, params, limit=_FIRST_ROWS)
+            head = self.corpus.story_ids(sort, *self._filter(first_rows=True), limit=_FIRST_ROWS)
             if worker.is_cancelled:
                 return
             if len(head) < _FIRST_ROWS:  # that was all of them

@@ -458,3 +458,20 @@ def test_domain_needs_a_domain_and_provider_takes_either(make_folder):
         assert found(corpus, "-domain:zdnet.com") == {"z"}
     finally:
         corpus.close()
+
+
+def test_the_first_rows_form_finds_the_same_stories(make_folder):
+    from conftest import story_text
+
+    files = {}
+    for number in range(12):
+        text = story_text(f"Story {number}", published=f"2020-06-{number + 1:02}T00:00:00Z",
+                          url=f"https://example.com/{number}")
+        text = text.replace("quality: 50", f"quality: {number * 9}" if number % 4 else "quality: none")
+        files[f"s{number}.md"] = text
+    corpus = Corpus(str(make_folder(files)), use_cache=False)
+    corpus.scan(verify_workers=0)
+    for text in ["quality>40", "-quality>40", "quality<=27 heat=10", "related<1", "-related>0 quality>=9", "story quality>60"]:
+        query = parse_query(text)
+        assert corpus.story_ids("newest", *compile_query(query, first_rows=True)) == \
+            corpus.story_ids("newest", *compile_query(query)), text

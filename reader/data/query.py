@@ -275,8 +275,12 @@ _IS = {
 _FTS = "s.id IN (SELECT rowid FROM search WHERE search MATCH ?)"
 
 
-def compile_query(query: Query) -> tuple[str, list]:
-    """An SQL condition over `s` and `m` with its parameters ("" and [] for the empty query)."""
+def compile_query(query: Query, first_rows: bool = False) -> tuple[str, list]:
+    """An SQL condition over `s` and `m` with its parameters ("" and [] for the empty query).
+
+    `first_rows`: for a query that stops at a screenful in the list's order (LIMIT):
+    numbers are then tested in place, which finds the first rows at once, where a set
+    of every match would cost more to build than those rows."""
     conditions: list[str] = []
     params: list = []
     wanted = [_fts_string(t.value) for t in query.terms if not t.field and not t.negated]
@@ -292,7 +296,7 @@ def compile_query(query: Query) -> tuple[str, list]:
         params.append(" OR ".join(unwanted))
     for term in query.terms:
         if term.field:
-            sql, values = _field_condition(term)
+            sql, values = _field_condition(term, first_rows)
             conditions.append(f"NOT ({sql})" if term.negated else f"({sql})")
             params.extend(values)
     return " AND ".join(conditions), params
@@ -303,7 +307,7 @@ def _fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _field_condition(term: Term) -> tuple[str, list]:
+def _field_condition(term: Term, first_rows: bool = False) -> tuple[str, list]:
     """A condition that is true or false, never NULL, so NOT gives exactly the rest.
 
     Most are `s.id IN (subquery)`: the story list is read in the order of an
@@ -330,6 +334,8 @@ def _field_condition(term: Term) -> tuple[str, list]:
         op = ">=" if name == "after" else "<"
         return f"ifnull(s.published {op} ?, 0)", [_epoch(value)]
     column = _NUMBER_COLUMNS[name]
+    if first_rows:
+        return f"ifnull(s.{column} {term.op} ?, 0)", [value]
     return f"s.id IN (SELECT id FROM stories WHERE {column} {term.op} ?)", [value]
 
 

@@ -31,7 +31,7 @@ from reader.data.state import MarkStore
 from reader.data.coverage import outlet_key
 from reader.widgets.coverage import CoverageList, CoveragePane
 from reader.widgets.detail import DetailPane, LinkedStories
-from reader.widgets.query_bar import QueryBar, QueryInput
+from reader.widgets.search_bar import SearchBar, SearchInput
 from reader.widgets.row_list import RowList
 from reader.widgets.story_list import StoryList, StorySource
 from reader.widgets.text import plural
@@ -177,8 +177,8 @@ class ReaderApp(App[None]):
     def compose(self) -> ComposeResult:
         # Kept as attributes: `query_one` on the app searches the top screen,
         # which is a dialog while help or problems are open.
-        self.query_bar = QueryBar(id="query-bar")
-        yield self.query_bar
+        self.search_bar = SearchBar(id="query-bar")
+        yield self.search_bar
         self.story_list = StoryList(id="stories")
         self.story_list.border_title = "Stories · title · outlet · date · outlets"
         yield self.story_list
@@ -203,7 +203,7 @@ class ReaderApp(App[None]):
         if theme and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, lambda theme: self.marks.remember("theme", theme.name))
-        self.query_bar.display = False
+        self.search_bar.display = False
         # A warm start shows the indexed list at once (its first rows: the rest, for a large
         # folder, come from a worker); the scan then checks for changes.
         self.total = self.corpus.story_count()
@@ -432,7 +432,7 @@ class ReaderApp(App[None]):
         index = source.index_of(story_id) if source is not None else None
         if index is None and self._filtered():
             self.query_text, self.unread_only = "", False
-            self.query_bar.input.value = ""
+            self.search_bar.input.value = ""
             ids = self.corpus.story_ids(self.sort)
             self._show_ids(ids)
             index = self.story_list.stories.index_of(story_id)
@@ -444,34 +444,34 @@ class ReaderApp(App[None]):
     # ------------------------------------------------------------------ search, sort, views
 
     def action_search(self) -> None:
-        self.query_bar.display = True
-        self.query_bar.input.focus()
+        self.search_bar.display = True
+        self.search_bar.input.focus()
 
     def on_input_changed(self, message: Input.Changed) -> None:
-        if not isinstance(message.input, QueryInput):
+        if not isinstance(message.input, SearchInput):
             return
         try:
             compile_query(parse_query(message.value))
         except QueryError as error:
-            self.query_bar.show_error(error.message, error.position)
+            self.search_bar.show_error(error.message, error.position)
             return  # the list keeps the last good result
-        self.query_bar.show_error(None)
+        self.search_bar.show_error(None)
         self.query_text = message.value
         self.refresh_list()
 
-    def on_query_input_closed(self, message: QueryInput.Closed) -> None:
+    def on_search_input_closed(self, message: SearchInput.Closed) -> None:
         if message.cleared:
-            self.query_bar.show_error(None)
-            self.query_bar.display = False
+            self.search_bar.show_error(None)
+            self.search_bar.display = False
             self.query_text = ""
             self.refresh_list()
         elif not self.query_text.strip():
-            self.query_bar.display = False
+            self.search_bar.display = False
         self.story_list.focus()
 
     def set_query(self, text: str) -> None:
-        self.query_bar.display = True
-        self.query_bar.input.value = text  # Input.Changed applies it
+        self.search_bar.display = True
+        self.search_bar.input.value = text  # Input.Changed applies it
 
     def action_cycle_sort(self) -> None:
         self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reader.screens.pick import PickScreen
-from reader.widgets.query_bar import QueryInput
+from reader.widgets.search_bar import SearchInput
 from reader.widgets.story_list import StoryList
 
 from app_helpers import make_app, screen_text, settle, wait_for
@@ -34,7 +34,7 @@ async def test_search_narrows_the_list_and_esc_clears_it(folder):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("slash")
-        assert isinstance(app.focused, QueryInput)
+        assert isinstance(app.focused, SearchInput)
         await pilot.press(*"cloud")
         await wait_for(pilot, lambda: len(titles(app)) == 2)
         assert titles(app) == ["Another cloud story", "Cloud prices fall"]
@@ -61,7 +61,7 @@ async def test_a_broken_query_shows_its_error_and_keeps_the_last_result(folder):
         await settle(pilot, app)
         await pilot.press("slash", *"provider:reuters")
         await wait_for(pilot, lambda: len(titles(app)) == 2)
-        app.query_bar.input.value = "provider:reuters quality>abc"  # as if pasted
+        app.search_bar.input.value = "provider:reuters quality>abc"  # as if pasted
         await pilot.pause(0.1)
         assert len(titles(app)) == 2
         error = str(app.query_one("#query-error").render())

@@ -1,4 +1,4 @@
-"""The query bar: `/` opens it, the list narrows as the user types."""
+"""The search bar: `/` opens it, the list narrows as the user types a query."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 PLACEHOLDER = 'words, "a phrase", provider:NAME topic:NAME after:2020-06-01 quality>50 is:unread -word'
 
 
-class QueryInput(Input):
+class SearchInput(Input):
     BINDINGS = [
         Binding("escape", "clear", "Clear", show=False),
         Binding("enter", "keep", "Keep", show=False),
@@ -31,16 +31,16 @@ class QueryInput(Input):
         self.post_message(self.Closed(cleared=False))
 
 
-class QueryBar(Vertical):
+class SearchBar(Vertical):
     """The input, and under it what is wrong with the query, if anything."""
 
     def compose(self) -> ComposeResult:
-        yield QueryInput(placeholder=PLACEHOLDER, id="query-input", select_on_focus=False)
+        yield SearchInput(placeholder=PLACEHOLDER, id="query-input", select_on_focus=False)
         yield Static(id="query-error")
 
     @property
-    def input(self) -> QueryInput:
-        return self.query_one(QueryInput)
+    def input(self) -> SearchInput:
+        return self.query_one(SearchInput)
 
     def show_error(self, message: str | None, position: int | None = None) -> None:
         error = self.query_one("#query-error", Static)

@@ -216,7 +216,7 @@ class ReaderApp(App[None]):
             self.refresh_list()
         if self.corpus.was_scanned:
             self.list_complete = True
-            self.progress = LoadProgress(stories=self.total, problems=len(self.corpus.problems()))
+            self.progress = LoadProgress(stories=self.total, problems=self.corpus.index.problem_count())
         self.story_list.focus()
         self._show_new_notices()
         if self.config.problem:

@@ -91,27 +91,17 @@ class _Readers:
         take(read)
 
     def _give_up_helpers(self, error: Exception) -> None:
-        """Read the rest here: slower, and one bad helper does not lose the scan."""
+        """Read the rest here: slower, and one bad helper does not lose the scan. The
+        chunks still in flight fail too, and _take_oldest reads each of them here."""
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
             self.workers = 0
             self.notices.append(f"Reading in one process, slower: a helper process stopped ({error or type(error).__name__}).")
-            waiting, self.in_flight = self.in_flight, deque()
-            for future, chunk in waiting:  # their helper is gone too: read them again here
-                self.in_flight.append((_done(self.function(chunk, self.max_bytes)), chunk))
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _done(value):
-    from concurrent.futures import Future
-
-    future = Future()
-    future.set_result(value)
-    return future
 
 
 def _forkserver_context():
@@ -226,7 +216,7 @@ class Corpus:
 
     def _count(self, progress: LoadProgress) -> None:
         progress.stories = self.index.story_count()
-        progress.problems = len(self.index.problems())
+        progress.problems = self.index.problem_count()
         progress.not_stories = self.index.count_other()
 
     def _list_pass(self, progress: LoadProgress, report, cancelled) -> None:

@@ -494,6 +494,13 @@ class Index:
         return [Problem(*row) for row in rows]
 
     @_guarded
+    def problem_count(self) -> int:
+        with self._lock:
+            return self._db.execute(
+                "SELECT count(*) FROM problems WHERE folder = ?", (self.folder_id,)
+            ).fetchone()[0]
+
+    @_guarded
     def count_other(self) -> int:
         with self._lock:
             return self._db.execute(

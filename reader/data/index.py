@@ -119,6 +119,9 @@ SORTS = {
     "title": "casefold(s.title), s.path",
 }
 NEWEST_FIRST = SORTS["newest"]
+# What the index holds about a story beside its row: (table, column naming the story).
+_STORY_PARTS = (("topics", "story"), ("related", "story"), ("search", "rowid"))
+_STORY_BY_PATH = "(SELECT id FROM stories WHERE folder = ? AND path = ?)"
 BUSY_SECONDS = 3.0  # how long to wait for another reader's write before giving up on the file
 
 
@@ -309,7 +312,6 @@ class Index:
         """Upsert list rows, their topics and their search text; one statement each, for all."""
         folder = self.folder_id
         keys = [(folder, entry.path) for entry in entries if entry.path not in new]
-        by_key = "(SELECT id FROM stories WHERE folder = ? AND path = ?)"
         db.executemany(
             "INSERT INTO stories(folder, path, key, title, provider_name, provider_domain, provider_sort,"
             " outlet, url_key, published, related_count, quality, heat, excerpt, url)"
@@ -326,8 +328,7 @@ class Index:
               to_epoch(entry.published), entry.related_count, entry.quality, entry.heat, entry.excerpt, entry.url)
              for entry in entries],
         )
-        for table, column in (("topics", "story"), ("related", "story"), ("search", "rowid")):
-            db.executemany(f"DELETE FROM {table} WHERE {column} = {by_key}", keys)
+        self._clear_parts(keys)
         db.executemany(
             "INSERT OR IGNORE INTO topics SELECT id, ?, ? FROM stories WHERE folder = ? AND path = ?",
             [(topic.casefold(), topic, folder, entry.path) for entry in entries for topic in entry.topics],
@@ -339,17 +340,16 @@ class Index:
               folder, entry.path) for entry in entries],
         )
 
+    def _clear_parts(self, keys: list[tuple[int, str]]) -> None:
+        """Delete what is indexed about stories, given as (folder, path). Call inside a transaction."""
+        for table, column in _STORY_PARTS:
+            self._db.executemany(f"DELETE FROM {table} WHERE {column} = {_STORY_BY_PATH}", keys)
+
     def _drop_stories(self, paths: Iterable[str]) -> None:
         """Delete stories and everything indexed about them. Call inside a transaction."""
-        db = self._db
         keys = [(self.folder_id, path) for path in paths]
-        ids = []
-        for key in keys:
-            row = db.execute("SELECT id FROM stories WHERE folder = ? AND path = ?", key).fetchone()
-            if row:
-                ids.append((row[0],))
-        for table, column in (("topics", "story"), ("related", "story"), ("search", "rowid"), ("stories", "id")):
-            db.executemany(f"DELETE FROM {table} WHERE {column} = ?", ids)
+        self._clear_parts(keys)
+        self._db.executemany("DELETE FROM stories WHERE folder = ? AND path = ?", keys)
 
     @_guarded
     def unverified(self, after: str, limit: int) -> list[str]:

@@ -43,12 +43,14 @@ SORT_ORDER = list(SORTS)  # what `s` cycles through
 
 
 class ScanProgress(Message):
-    """Posted from the loader thread: where the scan stands, and the list order."""
+    """Posted from the loader thread: where the scan stands, and the list order with
+    the number of stories in the folder when that changed."""
 
-    def __init__(self, progress: LoadProgress, ids: array | None) -> None:
+    def __init__(self, progress: LoadProgress, ids: array | None, total: int) -> None:
         super().__init__()
         self.progress = progress
         self.ids = ids
+        self.total = total
 
 
 class ListReady(Message):
@@ -258,7 +260,7 @@ class ReaderApp(App[None]):
                 if count != last_count or final:
                     ids = self.corpus.story_ids(self.sort, *self._filter())
                     last_count, listed_sent, ids_at = count, progress.listed, time.monotonic()
-            self.post_message(ScanProgress(replace(progress), ids))
+            self.post_message(ScanProgress(replace(progress), ids, last_count))
 
         self._scan_started, self._scan_listed = time.monotonic(), False
         # One helper process for the verify pass: the other core stays with the UI.
@@ -274,7 +276,7 @@ class ReaderApp(App[None]):
         if message.progress.listed:
             self.list_complete = True
         if message.ids is not None:
-            self.total = self.corpus.story_count()
+            self.total = message.total
             self._show_ids(message.ids)
         self._show_new_notices()
         if message.progress.done:

@@ -10,21 +10,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.data.dates import from_epoch
-from reader.widgets.row_list import Column, Row, RowList
+from reader.widgets.row_list import Column, ItemSource, Row, RowList
 from reader.widgets.text import plural, short_date
 
 
-class OutletSource:
-    def __init__(self, rows: list[tuple[int, int | None, str, str | None]]) -> None:
-        self.rows = rows
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def row(self, index: int) -> Row | None:
-        _, published, title, within = self.rows[index]
-        role = "its story" if within is None else f"in: {within}"
-        return Row((short_date(from_epoch(published)), title, role), "strong" if within is None else "")
+def _article_row(item: tuple[int, int | None, str, str | None]) -> Row:
+    _, published, title, within = item
+    role = "its story" if within is None else f"in: {within}"
+    return Row((short_date(from_epoch(published)), title, role), "strong" if within is None else "")
 
 
 class OutletScreen(ModalScreen[int | None]):
@@ -47,7 +40,7 @@ class OutletScreen(ModalScreen[int | None]):
                 classes="hint", markup=False,
             )
             yield RowList([Column(10, dim=True), Column(0), Column(36, dim=True, hide_below=80)],
-                          OutletSource(self.rows), empty_text="Nothing from this outlet.", id="outlet-list")
+                          ItemSource(self.rows, _article_row), empty_text="Nothing from this outlet.", id="outlet-list")
 
     def on_row_list_selected(self, message: RowList.Selected) -> None:
         message.stop()

@@ -8,19 +8,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.widgets.row_list import Column, Row, RowList
+from reader.widgets.row_list import Column, ItemSource, Row, RowList
 
 
-class CountSource:
-    def __init__(self, rows: list[tuple[str, int]]) -> None:
-        self.rows = rows
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def row(self, index: int) -> Row | None:
-        label, count = self.rows[index]
-        return Row((label, f"{count:,}"))
+def _count_row(item: tuple[str, int]) -> Row:
+    label, count = item
+    return Row((label, f"{count:,}"))
 
 
 class PickScreen(ModalScreen[str | None]):
@@ -37,7 +30,7 @@ class PickScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
-            yield RowList([Column(0), Column(8, align="right")], CountSource(self.rows),
+            yield RowList([Column(0), Column(8, align="right")], ItemSource(self.rows, _count_row),
                           empty_text="Nothing to pick from yet.", id="pick-list")
             yield Static(self.hint, classes="hint", markup=False)
 

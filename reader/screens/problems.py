@@ -9,20 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.data.records import Problem
-from reader.widgets.row_list import Column, Row, RowList
+from reader.widgets.row_list import Column, ItemSource, Row, RowList
 from reader.widgets.text import plural
-
-
-class ProblemSource:
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-
-    def __len__(self) -> int:
-        return len(self.problems)
-
-    def row(self, index: int) -> Row | None:
-        problem = self.problems[index]
-        return Row((problem.path, problem.describe()))
 
 
 class ProblemsScreen(ModalScreen[None]):
@@ -38,7 +26,7 @@ class ProblemsScreen(ModalScreen[None]):
             box.border_title = plural(len(self.problems), "problem")
             yield RowList(
                 [Column(path_width), Column(0)],
-                ProblemSource(self.problems),
+                ItemSource(self.problems, lambda problem: Row((problem.path, problem.describe()))),
                 empty_text="Every file was read without a problem.",
                 id="problems-list",
             )

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.data.records import Image, Problem, Story
-from reader.widgets.row_list import Column, Row, RowList
+from reader.widgets.row_list import Column, ItemSource, Row, RowList
 from reader.widgets.text import long_date, plural
 
 _LABEL = "dim"
@@ -110,30 +110,19 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.scroll_home(animate=False)
 
 
-class LinkedSource:
-    def __init__(self, rows: list[tuple[int, str, int]]) -> None:
-        self.rows = rows
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def row(self, index: int) -> Row | None:
-        _, title, shared = self.rows[index]
-        return Row((title, f"{shared} shared"))
-
-
 class LinkedStories(RowList):
     """Other stories in the folder that cover the same articles; Enter goes there."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__([Column(0), Column(9, align="right", dim=True)],
                          empty_text="No other story here covers the same articles.", **kwargs)
+        self.linked: list[tuple[int, str, int]] = []  # (story id, title, articles shared)
 
     def show(self, rows: list[tuple[int, str, int]]) -> None:
-        self.set_source(LinkedSource(rows), 0)
+        self.linked = rows
+        self.set_source(ItemSource(rows, lambda row: Row((row[1], f"{row[2]} shared"))), 0)
         self.border_title = f"Also covering these articles ({len(rows)})"
         self.display = bool(rows)
 
     def current_story_id(self) -> int | None:
-        source = self.source
-        return source.rows[self.cursor][0] if isinstance(source, LinkedSource) and len(source) else None
+        return self.linked[self.cursor][0] if self.linked else None

@@ -9,6 +9,7 @@ rows on screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import ClassVar, Protocol
 
 from rich.cells import cell_len, set_cell_size
@@ -46,6 +47,20 @@ class RowSource(Protocol):
     def __len__(self) -> int: ...
 
     def row(self, index: int) -> Row | None: ...
+
+
+class ItemSource:
+    """Rows for items held in memory, each shown by `show`."""
+
+    def __init__(self, items: Sequence, show: Callable[[object], Row]) -> None:
+        self.items = items
+        self.show = show
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def row(self, index: int) -> Row | None:
+        return self.show(self.items[index])
 
 
 class EmptySource:

@@ -363,10 +363,7 @@ class Index:
 
     @_guarded
     def unverified_count(self) -> int:
-        with self._lock:
-            return self._db.execute(
-                "SELECT count(*) FROM stories WHERE folder = ? AND verified = 0", (self.folder_id,)
-            ).fetchone()[0]
+        return self._count("SELECT count(*) FROM stories WHERE folder = ? AND verified = 0", self.folder_id)
 
     @_guarded
     def write_verified(self, results: Sequence[tuple[str, Story | Problem | None]]) -> None:
@@ -479,10 +476,7 @@ class Index:
 
     @_guarded
     def story_count(self) -> int:
-        with self._lock:
-            return self._db.execute(
-                "SELECT count(*) FROM stories WHERE folder = ?", (self.folder_id,)
-            ).fetchone()[0]
+        return self._count("SELECT count(*) FROM stories WHERE folder = ?", self.folder_id)
 
     @_guarded
     def problems(self) -> list[Problem]:
@@ -495,17 +489,11 @@ class Index:
 
     @_guarded
     def problem_count(self) -> int:
-        with self._lock:
-            return self._db.execute(
-                "SELECT count(*) FROM problems WHERE folder = ?", (self.folder_id,)
-            ).fetchone()[0]
+        return self._count("SELECT count(*) FROM problems WHERE folder = ?", self.folder_id)
 
     @_guarded
     def count_other(self) -> int:
-        with self._lock:
-            return self._db.execute(
-                "SELECT count(*) FROM files WHERE folder = ? AND kind = ?", (self.folder_id, KIND_OTHER)
-            ).fetchone()[0]
+        return self._count("SELECT count(*) FROM files WHERE folder = ? AND kind = ?", self.folder_id, KIND_OTHER)
 
     @_guarded
     def topic_counts(self) -> list[tuple[str, int]]:
@@ -565,6 +553,10 @@ class Index:
             (outlet, self.folder_id),
         )
         return (rows[0][0] or 0, rows[0][1] or 0)
+
+    def _count(self, sql: str, *params) -> int:
+        with self._lock:
+            return self._db.execute(sql, params).fetchone()[0]
 
     @_guarded
     def query(self, sql: str, params: Sequence = ()) -> list[tuple]:

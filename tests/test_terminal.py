@@ -48,15 +48,18 @@ def terminal(tmp_path):
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{shown}")
 
+    def pane_pid(name: str) -> str:
+        return subprocess.run([TMUX, "-L", socket, "display-message", "-p", "-t", name, "#{pane_pid}"], capture_output=True, text=True).stdout.strip()
+
     def keys(name: str, *typed: str) -> None:
         subprocess.run([TMUX, "-L", socket, "send-keys", "-t", name, *typed], check=True)
 
-    yield start, wait_for, keys, screen
+    yield start, wait_for, keys, screen, pane_pid
     subprocess.run([TMUX, "-L", socket, "kill-server"], capture_output=True)
 
 
 def test_reader_shows_the_seeds_in_a_real_terminal(terminal):
-    start, wait_for, keys, screen = terminal
+    start, wait_for, keys, screen, pane_pid = terminal
     session = start(str(SEEDS))
     shown = wait_for(session, "2 stories")
     assert "Amazon Implements 1 Year Moratorium" in shown
@@ -71,7 +74,7 @@ def test_reader_shows_the_seeds_in_a_real_terminal(terminal):
 
 
 def test_reader_without_a_path_opens_the_bundled_seeds(terminal):
-    start, wait_for, keys, _ = terminal
+    start, wait_for, keys, _, _ = terminal
     session = start()
     wait_for(session, "2 stories")
     wait_for(session, "bundled seeds")
@@ -79,14 +82,16 @@ def test_reader_without_a_path_opens_the_bundled_seeds(terminal):
 
 
 def test_a_star_survives_killing_the_reader(terminal, make_folder):
-    start, wait_for, keys, screen = terminal
+    start, wait_for, keys, screen, pane_pid = terminal
     folder = make_folder({"only.md": story_text("The one story", url="https://example.com/one")})
     session = start(str(folder))
     wait_for(session, "1 story")
     keys(session, "*")
     wait_for(session, "★")
     time.sleep(1.0)  # "on screen a second before"
-    found = subprocess.run(["pgrep", "-f", f"reader {folder}"], capture_output=True, text=True).stdout.split()
+    # Kill the reader alone, not the pane's shell: a shell killed ends the only session, and the
+    # tmux server exits under the next new-session.
+    found = subprocess.run(["pgrep", "-P", pane_pid(session)], capture_output=True, text=True).stdout.split()
     assert found, "the reader process was not found"
     for pid in found:
         os.kill(int(pid), signal.SIGKILL)
@@ -96,7 +101,7 @@ def test_a_star_survives_killing_the_reader(terminal, make_folder):
 
 
 def test_a_cold_start_in_the_app_reads_in_helper_processes(terminal, make_folder):
-    start, wait_for, keys, screen = terminal
+    start, wait_for, keys, screen, pane_pid = terminal
     folder = make_folder({f"s{n:03}.md": story_text(f"Story {n:03}", url=f"https://example.com/{n}")
                           for n in range(400)})
     session = start(str(folder))

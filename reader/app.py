@@ -18,12 +18,12 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.commands import ReaderCommands
 from reader.data.config import load_config
-from reader.data.corpus import Corpus, start_helper_services
+from reader.data.corpus import Corpus
 from reader.data.index import SORTS
 from reader.data.query import QueryError, compile_query, parse_query
 from reader.data.records import Article, LoadProgress, Problem, Story
@@ -31,6 +31,7 @@ from reader.data.state import MarkStore
 from reader.data.coverage import outlet_key
 from reader.widgets.coverage import CoverageList, CoveragePane
 from reader.widgets.detail import DetailPane, LinkedStories
+from reader.widgets.key_bar import KeyBar
 from reader.widgets.search_bar import SearchBar, SearchInput
 from reader.widgets.row_list import RowList
 from reader.widgets.story_list import StoryList, StorySource
@@ -179,8 +180,8 @@ class ReaderApp(App[None]):
     def compose(self) -> ComposeResult:
         # Kept as attributes: `query_one` on the app searches the top screen,
         # which is a dialog while help or problems are open.
-        self.search_bar = SearchBar(id="query-bar")
-        yield self.search_bar
+        # Only what the first frame shows is yielded here: the list, the panes' frames, the
+        # status line. The rest is mounted after that frame (see `_mount_the_rest`).
         self.story_list = StoryList(id="stories")
         self.story_list.border_title = "Stories · title · outlet · date · outlets"
         yield self.story_list
@@ -189,14 +190,20 @@ class ReaderApp(App[None]):
                 self.detail = DetailPane(self.now, id="detail")
                 self.detail.border_title = "Story"
                 yield self.detail
-                self.linked = LinkedStories(id="linked")
-                yield self.linked
             self.coverage = CoveragePane(id="coverage")
             self.coverage.border_title = "Coverage"
             yield self.coverage
         self.status = Static(id="status")
         yield self.status
-        yield Footer()
+        yield KeyBar()
+        self.search_bar = SearchBar(id="query-bar")
+        self.search_bar.display = False
+        self.linked = LinkedStories(id="linked")
+
+    def _mount_the_rest(self) -> None:
+        self.mount(self.search_bar, before=self.story_list)
+        self.query_one("#left").mount(self.linked)
+        self.coverage.build()
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -205,7 +212,6 @@ class ReaderApp(App[None]):
         if theme and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, lambda theme: self.marks.remember("theme", theme.name))
-        self.search_bar.display = False
         # A warm start shows the indexed list at once (its first rows: the rest, for a large
         # folder, come from a worker); the scan then checks for changes.
         self.total = self.corpus.story_count()
@@ -226,6 +232,7 @@ class ReaderApp(App[None]):
         self._update_status()
         # After the first frame: on a warm start the list is already on screen, and the
         # scan (a walk of every file) would only hold that frame back.
+        self.call_after_refresh(self._mount_the_rest)
         self.call_after_refresh(self.scan_folder)
 
     # ------------------------------------------------------------------ loading
@@ -680,7 +687,6 @@ for _name, _value in list(vars(ReaderApp).items()):
 
 def run_app(path: str, *, use_cache: bool = True, max_bytes: int | None = None,
             display_name: str | None = None) -> int:
-    start_helper_services()  # before Textual takes over stdio
     app = ReaderApp(path, use_cache=use_cache, max_bytes=max_bytes, display_name=display_name)
     app.run()
     app.corpus.close()

@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
 
 from reader.data.index import SORTS
 
@@ -83,9 +84,8 @@ _KEY_NAME_REPLACEMENTS = {
 _TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
-@dataclass(frozen=True)
-class Config:
-    keys: dict[str, str] = field(default_factory=dict)  # action -> "key,key" (Textual key names)
+class Config(NamedTuple):
+    keys: Mapping[str, str] = MappingProxyType({})  # action -> "key,key" (Textual key names)
     sort: str = DEFAULT_SORT
     theme: str | None = None
     problem: str | None = None  # what is wrong with the file, for a notice on start
@@ -102,15 +102,19 @@ def load_config(path: str | None = None) -> Config:
     path = config_file() if path is None else path
     try:
         with open(path, "rb") as file:
-            data = tomllib.load(file)
+            raw = file.read()
     except FileNotFoundError:
         return Config()
+    except OSError as error:
+        return Config(problem=f"{path}: cannot be read ({error.strerror or error}); using the default settings.")
+    import tomllib  # only when there is a file: most starts have none
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         return Config(problem=_decode_problem(path, error))
     except UnicodeDecodeError:
         return Config(problem=f"{path}: not UTF-8 text; using the default settings.")
-    except OSError as error:
-        return Config(problem=f"{path}: cannot be read ({error.strerror or error}); using the default settings.")
 
     issues: list[str] = []
     sort = DEFAULT_SORT

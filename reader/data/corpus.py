@@ -114,21 +114,27 @@ def _forkserver_context():
     return context
 
 
-def start_helper_services() -> None:
-    """Start the processes that helper pools need, while stdio are still the real ones.
+def _start_resource_tracker() -> None:
+    """Start Python's resource tracker, which helper pools need, with the real stderr.
 
-    Python starts them on first use with the current sys.stderr's file
-    descriptor; inside a Textual app that is a capture object without one,
-    and every pool would fail. Costs a fork and an exec, not an import.
+    The tracker is started with sys.stderr's file descriptor. Inside a Textual
+    app sys.stderr is a capture object whose descriptor is -1, and every pool
+    would fail; the real stream stands in for the moment of the start. A
+    start that finds nothing to read never gets here.
     """
-    try:
-        from multiprocessing import forkserver, resource_tracker
+    import sys
 
-        _forkserver_context()
+    captured = sys.stderr
+    try:
+        from multiprocessing import resource_tracker
+
+        if sys.__stderr__ is not None:
+            sys.stderr = sys.__stderr__
         resource_tracker.ensure_running()
-        forkserver.ensure_running()
     except (OSError, ValueError, ImportError):
-        pass  # then files are read in this process: slower, still correct
+        pass  # then the pool fails to start, and files are read in this process
+    finally:
+        sys.stderr = captured
 
 
 def _start_pool(workers: int):
@@ -136,6 +142,7 @@ def _start_pool(workers: int):
     try:
         from concurrent.futures import ProcessPoolExecutor
 
+        _start_resource_tracker()
         return ProcessPoolExecutor(workers, mp_context=_forkserver_context()), ""
     except (OSError, ValueError, ImportError) as error:
         return None, f"Reading in one process, slower: helper processes did not start ({error})."

@@ -9,9 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from reader.data.records import Article, Provider, Story
@@ -77,8 +76,7 @@ def distinct_outlets(story: Story) -> int:
 # --------------------------------------------------------------------------- counting once
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleGroup:
+class ArticleGroup(NamedTuple):
     """One article, however many times the story's file lists it."""
 
     article: Article  # the one to show: the story's own when it is in the group, else the earliest
@@ -174,8 +172,7 @@ def lag_text(seconds: float | None, is_first: bool = False) -> str:
     return f"{sign}{days}d {hours}h"
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
     article: Article  # the article shown for this entry (see ArticleGroup.article)
     is_story: bool  # the story's own article
     published: datetime | None  # the earliest time of the entry's items

@@ -10,15 +10,14 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reader.data.records import NotAStory, Problem
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # larger files are problems, not read (--max-file-size)
 
 
-@dataclass(frozen=True, slots=True)
-class FileInfo:
+class FileInfo(NamedTuple):
     path: str  # absolute
     rel: str  # relative to the opened folder, "/"-separated
     size: int

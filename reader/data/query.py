@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 
 __all__ = ["FIELDS", "Query", "QueryError", "Term", "compile_query", "parse_query"]
@@ -84,8 +84,7 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _WHITESPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One term of a query.
 
     field: "" for a word or phrase, else one of FIELDS.
@@ -111,8 +110,7 @@ class Term:
         return f"{sign}{self.field}{self.op}{value}"
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
+class Query(NamedTuple):
     terms: tuple[Term, ...] = ()
 
     @property

@@ -45,6 +45,7 @@ def side_texts(left: Article, right: Article) -> tuple[Text, Text]:
 
 
 class CompareScreen(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape,q,x", "dismiss", "Close")]
 
     def __init__(self, left: Article, right: Article) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 
 class ExportScreen(ModalScreen[str | None]):
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("m", "dismiss('markdown')", "Markdown"),
         Binding("j", "dismiss('json')", "JSON"),

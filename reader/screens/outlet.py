@@ -22,6 +22,7 @@ def _article_row(item: tuple[int, int | None, str, str | None]) -> Row:
 
 class OutletScreen(ModalScreen[int | None]):
     """Enter goes to the story (the one whose coverage holds the article)."""
+    CSS_PATH = "dialogs.tcss"
 
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close")]
 

@@ -18,6 +18,7 @@ def _count_row(item: tuple[str, int]) -> Row:
 
 class PickScreen(ModalScreen[str | None]):
     """Enter picks the highlighted value; Esc picks nothing."""
+    CSS_PATH = "dialogs.tcss"
 
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close")]
 

@@ -14,6 +14,7 @@ from reader.widgets.text import plural
 
 
 class ProblemsScreen(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape,q,exclamation_mark", "dismiss", "Close")]
 
     def __init__(self, problems: list[Problem]) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 
 class RawScreen(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("escape,q,r", "dismiss", "Close"),
         Binding("j,down", "scroll('down')", show=False),

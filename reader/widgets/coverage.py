@@ -4,7 +4,6 @@ they appeared, and the highlighted article's excerpt."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Sparkline, Static
 
@@ -72,12 +71,10 @@ class CoveragePane(Vertical):
         self.list = CoverageList(id="coverage-list")
         self.preview = Static(id="coverage-preview-text")
 
-    def compose(self) -> ComposeResult:
-        yield self.chart_label
-        yield self.chart
-        yield self.list
-        with VerticalScroll(id="coverage-preview", can_focus=False):
-            yield self.preview
+    def build(self) -> None:
+        """Mount the parts; the app calls this after its first frame, which they would only delay."""
+        self.mount_all([self.chart_label, self.chart, self.list,
+                        VerticalScroll(self.preview, id="coverage-preview", can_focus=False)])
 
     def show_story(self, story: Story | None) -> None:
         self.story = story

@@ -8,9 +8,8 @@ rows on screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable, Sequence
-from typing import ClassVar, Protocol
+from typing import ClassVar, NamedTuple, Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,8 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column of the list: a fixed width, or 0 to take what is left."""
 
     width: int = 0
@@ -35,8 +33,7 @@ class Column:
     hide_below: int = 0  # the column is left out when the list is narrower than this
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One row's cell texts (plain text, never markup) and a style hint."""
 
     cells: tuple[str, ...]

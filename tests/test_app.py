@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from textual import events
 
 from reader.app import web_url_or_reason
@@ -9,6 +10,7 @@ from reader.screens.help import KEYS, HelpScreen
 from reader.screens.problems import ProblemsScreen
 from reader.widgets.coverage import CoverageList
 from reader.widgets.detail import DetailPane
+from reader.widgets.key_bar import KeyBar
 from reader.widgets.story_list import StoryList
 
 from app_helpers import make_app, screen_text as _lines, settle, highlight_second_story
@@ -292,3 +294,28 @@ async def test_a_bug_in_an_action_becomes_a_notice_not_a_traceback(monkeypatch, 
         await pilot.pause()
         assert app.is_running
         assert any("boom" in note.message for note in app._notifications)
+
+
+async def test_the_key_bar_shows_the_main_keys_and_a_click_presses_one(make_folder):
+    folder = make_folder({"one.md": story_text("Fine")})
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        bar = _lines(app).splitlines()[-1]
+        for shown in ("q Quit", "? Help", "/ Search", "s Sort", "* Star", "^p palette"):
+            assert shown in bar
+        await pilot.click(KeyBar, offset=(bar.index("? Help") + 2, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_key_bar_shows_keys_rebound_in_the_settings(make_folder):
+    from reader.data.config import config_file
+
+    os.makedirs(os.path.dirname(config_file()), exist_ok=True)
+    with open(config_file(), "w", encoding="utf-8") as file:
+        file.write('[keys]\nstar = "f"\n')
+    app = make_app(make_folder({"one.md": story_text("Fine")}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert "f Star" in _lines(app).splitlines()[-1]

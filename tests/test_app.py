@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+
 from textual import events
 
 from reader.app import web_url_or_reason

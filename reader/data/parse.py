@@ -70,10 +70,8 @@ _CLOSING_FENCE = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\r?\n|$)")
 _RELATED_KEY = re.compile(r"\nrelated[ \t]*:[ \t]*(?:#[^\n]*)?(?=\r?\n)")
 _ANY_RELATED_KEY = re.compile(r"\n[\"']?related[\"']?[ \t]*:")
 _FLOW_DOCUMENT = re.compile(r"\s*(?:#.*\n\s*)*[\[{!&*]")
-_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s#-]|-\S)")
+_TOP_LEVEL_START = re.compile(r"[^\s#-]|-\S")  # a line that starts the next top-level key
 _FIRST_ITEM = re.compile(r"\r?\n( *)- ")
-# A related item that starts as a `key:` mapping, as every real one does.
-_MAPPING_ITEM = r"- [A-Za-z_][\w-]*[ \t]*:(?:[ \t]|\r?\n|$)"
 
 
 class _Unreadable(Exception):
@@ -104,8 +102,11 @@ def _read_text(path: str, rel: str, max_bytes: int) -> str | NotAStory:
                 f"file is {_size(info.st_size)}, over the {_size(max_bytes)} limit "
                 "(--max-file-size raises it)"
             )
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(max_bytes + 1)
+        # The size it has, plus one byte to see whether it grew: asking for the
+        # limit would allocate the limit, for every file.
+        data = os.read(fd, min(info.st_size, max_bytes) + 1)
+        while len(data) <= max_bytes and (more := os.read(fd, max_bytes + 1 - len(data))):
+            data += more
     except OSError as exc:
         raise _Unreadable(_os_reason(exc)) from None
     finally:
@@ -572,17 +573,14 @@ def _read_without_related(front: str) -> tuple[dict | None, int]:
     split = _split_related(front)
     if split is None:
         return None, 0
-    before, block, after = split
+    before, block, after, count = split
     head = before + after
     if _maybe_deep(head):  # only the head is composed here; the block is only counted
         return None, 0
-    count = 0
-    if block:
-        count = _count_related(block)
-        # `before` must stand on its own, or the related line may be inside a
-        # quoted text that runs over several lines.
-        if count is None or before and not _is_yaml(before):
-            return None, 0
+    # `before` must stand on its own, or the related line may be inside a
+    # quoted text that runs over several lines.
+    if block and before and not _is_yaml(before):
+        return None, 0
     return _load_keys(head, _ENTRY_KEYS, refuse="related" if block else None), count
 
 
@@ -624,40 +622,42 @@ def _is_yaml(text: str) -> bool:
     return True
 
 
-def _count_related(block: str) -> int | None:
-    """The items of a cut-out `related:` block, when every item is a `key: value` mapping."""
-    first = _FIRST_ITEM.match(block, block.index("\n"))
-    if first is None:
-        return None
-    indent = first.group(1)
-    items = block.count("\n" + indent + "- ")
-    mappings = len(re.findall(r"\n" + indent + _MAPPING_ITEM, block))
-    return items if items == mappings else None
+@functools.lru_cache(maxsize=16)
+def _block_patterns(indent: str) -> tuple[re.Pattern, re.Pattern]:
+    """For a related block whose items start with `indent` + "- ": (a line that is
+    neither an item, nor inside one, nor blank; an item that does not start as a
+    `key:` mapping, as every real one does)."""
+    other_line = re.compile(r"\n(?!" + indent + r"- |" + indent + r" |\r?\n)")
+    not_a_mapping = re.compile(r"\n" + indent + r"- (?![A-Za-z_][\w-]*[ \t]*:(?:[ \t]|\r?\n|$))")
+    return other_line, not_a_mapping
 
 
-def _split_related(front: str) -> tuple[str, str, str] | None:
-    """(front matter before the related block, the block, what follows it).
+def _split_related(front: str) -> tuple[str, str, str, int] | None:
+    """(front matter before the related block, the block, what follows it, the block's items).
 
     None when there is no block-style related list to cut out, or when the
     block has any line this simple reading cannot vouch for. Only C-speed
-    string searches here: this runs once per file on a cold start.
+    string searches here, one pass each: this runs once per file on a cold start.
     """
     text = "\n" + front
     key = _RELATED_KEY.search(text)
     if key is None:
         if _FLOW_DOCUMENT.match(front) or _ANY_RELATED_KEY.search(text):
             return None  # a related key in a form this reading does not cut out
-        return front, "", ""
-    after = _TOP_LEVEL_LINE.search(text, key.end())
-    block_end = after.start() if after else len(text)
-    block = text[key.end() : block_end].rstrip()  # trailing blank lines are no items
-    first = _FIRST_ITEM.match(block)
+        return front, "", "", 0
+    start = key.end()
+    first = _FIRST_ITEM.match(text, start)
     if first is None:
         return None
     indent = first.group(1)
-    items = block.count("\n" + indent + "- ")
-    deeper = block.count("\n " + indent)
-    blank = block.count("\n\n") + block.count("\n\r\n")
-    if items + deeper + blank != block.count("\n"):
-        return None  # a line that is neither an item nor inside one
-    return text[1 : key.start() + 1], text[key.start() + 1 : block_end], text[block_end + 1 :]
+    other_line, not_a_mapping = _block_patterns(indent)
+    stop = other_line.search(text, start)
+    block_end = len(text)
+    if stop is not None:
+        if not _TOP_LEVEL_START.match(text, stop.start() + 1):
+            return None  # a line that is neither an item nor inside one
+        block_end = stop.start()
+    if not_a_mapping.search(text, start, block_end):
+        return None
+    items = text.count("\n" + indent + "- ", start, block_end)
+    return text[1 : key.start() + 1], text[key.start() + 1 : block_end], text[block_end + 1 :], items

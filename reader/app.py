@@ -365,7 +365,7 @@ class ReaderApp(App[None]):
         text.append(f" · by {self.sort}", style="dim")
         text.append("   ")
         text.append(self.display_name, style="dim")
-        self.status.update(text)
+        self.status.update(text, layout=False)  # one line, always: a layout per progress report is costly
 
     # ------------------------------------------------------------------ selection
 

@@ -16,6 +16,10 @@ _BATCH_FILES = 250
 _BATCH_SECONDS = 0.25
 _CHUNK_FILES = 64  # files read per task
 _READ_HERE_FIRST = 1  # chunks read in this process first: a small folder needs no helpers
+# After the list pass, this long the verify pass waits: the UI thread shares the
+# GIL with this one, and the whole list should be on screen before the verifying
+# (its writes are Python work too) competes with drawing it.
+_LIST_SHOWN_SECONDS = 0.15
 _CHUNKS_IN_FLIGHT = 8
 
 
@@ -54,8 +58,9 @@ class _Readers:
     """
 
     def __init__(self, function: Callable[[list, int], list], max_bytes: int, workers: int,
-                 notices: list[str]) -> None:
+                 notices: list[str], here_first: int = _READ_HERE_FIRST) -> None:
         self.function = function
+        self.here_first = here_first
         self.max_bytes = max_bytes
         self.workers = workers
         self.notices = notices
@@ -65,7 +70,7 @@ class _Readers:
 
     def submit(self, chunk: list, take: Callable[[list], None]) -> None:
         self.chunks += 1
-        if self.pool is None and self.chunks > _READ_HERE_FIRST and self.workers > 0:
+        if self.pool is None and self.chunks > self.here_first and self.workers > 0:
             self.pool, problem = _start_pool(self.workers)
             if problem and problem not in self.notices:
                 self.notices.append(problem)
@@ -213,6 +218,8 @@ class Corpus:
         progress.listed = True
         self.index.mark_scanned()  # the list is whole now; a verify cut short goes on next time
         report(progress)
+        if progress.files_read:
+            time.sleep(_LIST_SHOWN_SECONDS)
         self._verify_pass(progress, report, cancelled, workers)
         if cancelled():
             return progress
@@ -239,8 +246,8 @@ class Corpus:
             nonlocal flushed_at
             if len(results) >= _BATCH_FILES or time.monotonic() - flushed_at > _BATCH_SECONDS:
                 self.index.write(results, new)
+                new.difference_update(result[0] for result in results)  # others may still be in flight
                 results.clear()
-                new.clear()
                 flushed_at = time.monotonic()
                 report(progress)
 
@@ -283,7 +290,9 @@ class Corpus:
     def _verify_pass(self, progress: LoadProgress, report, cancelled, workers: int) -> None:
         """A full parse of every story the list pass read: it has the last word."""
         progress.to_verify = self.index.unverified_count()
-        readers = _Readers(verify_chunk, self.max_bytes, workers, self.notices)
+        # A full parse holds the GIL ~5 ms a file: more than a chunk goes to helpers from the start.
+        here_first = 1 if progress.to_verify <= _CHUNK_FILES else 0
+        readers = _Readers(verify_chunk, self.max_bytes, workers, self.notices, here_first)
 
         def take(read: list) -> None:
             self.index.write_verified(read)

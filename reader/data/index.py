@@ -154,6 +154,9 @@ def _guarded(method):
     return run
 
 
+_IDS_PER_QUERY = 500  # SQLite's limit on parameters is higher, but not everywhere
+
+
 class Index:
     """One folder's rows in the index database. Safe to share between threads."""
 
@@ -329,16 +332,27 @@ class Index:
              for entry in entries],
         )
         self._clear_parts(keys)
+        # The ids first, then plain VALUES: FTS5 takes an INSERT ... SELECT per row ~6 times slower.
+        ids = self._ids_of(db, [entry.path for entry in entries])
         db.executemany(
-            "INSERT OR IGNORE INTO topics SELECT id, ?, ? FROM stories WHERE folder = ? AND path = ?",
-            [(topic.casefold(), topic, folder, entry.path) for entry in entries for topic in entry.topics],
+            "INSERT OR IGNORE INTO topics VALUES (?, ?, ?)",
+            [(ids[entry.path], topic.casefold(), topic) for entry in entries for topic in entry.topics],
         )
         db.executemany(
-            "INSERT INTO search(rowid, title, excerpt, provider, coverage)"
-            " SELECT id, ?, ?, ?, '' FROM stories WHERE folder = ? AND path = ?",
-            [(entry.title, entry.excerpt, " ".join(p for p in (entry.provider_name, entry.provider_domain) if p),
-              folder, entry.path) for entry in entries],
+            "INSERT INTO search(rowid, title, excerpt, provider, coverage) VALUES (?, ?, ?, ?, '')",
+            [(ids[entry.path], entry.title, entry.excerpt,
+              " ".join(p for p in (entry.provider_name, entry.provider_domain) if p)) for entry in entries],
         )
+
+    def _ids_of(self, db: sqlite3.Connection, paths: list[str]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for start in range(0, len(paths), _IDS_PER_QUERY):
+            part = paths[start : start + _IDS_PER_QUERY]
+            ids.update(db.execute(
+                f"SELECT path, id FROM stories WHERE folder = ? AND path IN ({','.join('?' * len(part))})",
+                (self.folder_id, *part),
+            ))
+        return ids
 
     def _clear_parts(self, keys: list[tuple[int, str]]) -> None:
         """Delete what is indexed about stories, given as (folder, path). Call inside a transaction."""

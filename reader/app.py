@@ -25,7 +25,7 @@ from reader.commands import ReaderCommands
 from reader.data.config import load_config
 from reader.data.corpus import Corpus
 from reader.data.index import SORTS
-from reader.data.query import QueryError, compile_query, parse_query
+from reader.data.query import Query, QueryError, compile_query, parse_query
 from reader.data.records import Article, LoadProgress, Problem, Story
 from reader.data.state import MarkStore
 from reader.data.coverage import outlet_key
@@ -244,10 +244,13 @@ class ReaderApp(App[None]):
                 self._notices_shown.add(notice)
                 self.notify(notice, severity="warning", markup=False, timeout=8)
 
-    def _filter(self, first_rows: bool = False) -> tuple[str, list]:
-        """The SQL condition for what the list shows: the query, and unread-only."""
-        text = f"{self.query_text} is:unread" if self.unread_only else self.query_text
-        return compile_query(parse_query(text), first_rows)
+    def _query(self) -> Query:
+        """What the list shows: the query, and unread-only."""
+        return parse_query(f"{self.query_text} is:unread" if self.unread_only else self.query_text)
+
+    def _filter(self) -> tuple[str, list]:
+        """The SQL condition for what the list shows."""
+        return compile_query(self._query())
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def scan_folder(self) -> None:
@@ -304,7 +307,7 @@ class ReaderApp(App[None]):
         sort, (where, params) = self.sort, self._filter()
         total = self.corpus.story_count()
         if total > _FIRST_ROWS:
-            head = self.corpus.story_ids(sort, *self._filter(first_rows=True), limit=_FIRST_ROWS)
+            head = self.corpus.first_story_ids(sort, self._query(), _FIRST_ROWS)
             if worker.is_cancelled:
                 return
             if len(head) < _FIRST_ROWS:  # that was all of them

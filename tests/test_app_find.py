@@ -157,18 +157,23 @@ async def test_a_query_on_a_large_folder_shows_its_first_rows_then_all(make_fold
     folder = make_folder({f"s{n}.md": story_text(f"Cloud story {n}", published=f"2020-06-{n + 1:02}T00:00:00Z",
                                                  url=f"https://example.com/{n}") for n in range(7)})
     app = make_app(folder)
-    limits: list[int | None] = []
-    story_ids = app.corpus.story_ids
+    calls: list[str] = []
+    first_story_ids, story_ids = app.corpus.first_story_ids, app.corpus.story_ids
 
-    def recording(*args, **kwargs):
-        limits.append(kwargs.get("limit"))
+    def first(*args, **kwargs):
+        calls.append("first rows")
+        return first_story_ids(*args, **kwargs)
+
+    def every(*args, **kwargs):
+        calls.append("all" if kwargs.get("limit") is None else "limited")
         return story_ids(*args, **kwargs)
 
-    monkeypatch.setattr(app.corpus, "story_ids", recording)
+    monkeypatch.setattr(app.corpus, "first_story_ids", first)
+    monkeypatch.setattr(app.corpus, "story_ids", every)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        limits.clear()
+        calls.clear()
         app.set_query("cloud")
         await wait_for(pilot, lambda: "7 of 7 stories" in screen_text(app))
-        assert limits[:2] == [2, None]  # the first rows, then all
+        assert calls[:2] == ["first rows", "all"]
         assert titles(app)[0] == "Cloud story 6"

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 from reader.data.discover import DEFAULT_MAX_BYTES, FileInfo, find_files
 from reader.data.index import SORTS, Index
+from reader.data.query import Query, compile_parts, compile_query
 from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow
 
 _BATCH_FILES = 250
@@ -323,6 +324,15 @@ class Corpus:
                   limit: int | None = None) -> array:
         """Story ids in a named order (index.SORTS), filtered by an SQL condition (reader.data.query)."""
         return self.index.story_ids(SORTS[sort], where, params, limit)
+
+    def first_story_ids(self, sort: str, query: Query, limit: int) -> array:
+        """The first `limit` story ids of a query in a named order, as quickly as the index allows."""
+        match, where, params = compile_parts(query, first_rows=True)
+        if match is not None and sort == "newest":
+            found = self.index.first_ids_by_text(match, where, params, limit)
+            if found is not None:
+                return found
+        return self.story_ids(sort, *compile_query(query, first_rows=True), limit=limit)
 
     def rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:
         return self.index.rows(ids)

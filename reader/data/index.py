@@ -19,7 +19,7 @@ from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import from_epoch, to_epoch
 from reader.data.records import Entry, Problem, Provider, Story, StoryRow
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2
 
 _SCHEMA = """
@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS stories (
     excerpt TEXT NOT NULL,
     url TEXT NOT NULL,
     verified INTEGER NOT NULL DEFAULT 0,  -- a full parse of this version of the file agreed
+    search_rowid INTEGER,  -- its row in `search`: see search_rowid()
     UNIQUE (folder, path)
 );
 CREATE INDEX IF NOT EXISTS stories_unverified ON stories (folder, verified, path);
@@ -119,9 +120,25 @@ SORTS = {
     "title": "casefold(s.title), s.path",
 }
 NEWEST_FIRST = SORTS["newest"]
-# What the index holds about a story beside its row: (table, column naming the story).
-_STORY_PARTS = (("topics", "story"), ("related", "story"), ("search", "rowid"))
-_STORY_BY_PATH = "(SELECT id FROM stories WHERE folder = ? AND path = ?)"
+# What the index holds about a story beside its row: (table, column naming the story, stories column).
+_STORY_PARTS = (("topics", "story", "id"), ("related", "story", "id"), ("search", "rowid", "search_rowid"))
+
+# A story's row in the full-text table is numbered in the list's newest-first order,
+# the story id in the low bits: a search then finds its first screenful in that
+# order by reading the matches in rowid order (which FTS5 does without sorting)
+# and stopping, instead of collecting every match first.
+SEARCH_ID_BITS = 27
+SEARCH_ID_MASK = (1 << SEARCH_ID_BITS) - 1
+_SEARCH_LAST_SECOND = (1 << 34) - 1  # dates are clamped to 1970 .. 2514
+_MAX_TIES = 5000  # stories in one second beyond a first screenful before the plain query is quicker
+
+
+def search_rowid(story_id: int, published: int | None) -> int:
+    """The story's rowid in `search`: undated last, then newest first, then the story id."""
+    if published is None:
+        return (1 << 61) | story_id
+    second = max(0, min(published, _SEARCH_LAST_SECOND))
+    return ((_SEARCH_LAST_SECOND - second) << SEARCH_ID_BITS) | story_id
 BUSY_SECONDS = 3.0  # how long to wait for another reader's write before giving up on the file
 
 
@@ -338,11 +355,14 @@ class Index:
             "INSERT OR IGNORE INTO topics VALUES (?, ?, ?)",
             [(ids[entry.path], topic.casefold(), topic) for entry in entries for topic in entry.topics],
         )
+        rowids = {entry.path: search_rowid(ids[entry.path], to_epoch(entry.published)) for entry in entries}
         db.executemany(
             "INSERT INTO search(rowid, title, excerpt, provider, coverage) VALUES (?, ?, ?, ?, '')",
-            [(ids[entry.path], entry.title, entry.excerpt,
+            [(rowids[entry.path], entry.title, entry.excerpt,
               " ".join(p for p in (entry.provider_name, entry.provider_domain) if p)) for entry in entries],
         )
+        db.executemany("UPDATE stories SET search_rowid = ? WHERE id = ?",
+                       [(rowids[path], ids[path]) for path in rowids])
 
     def _ids_of(self, db: sqlite3.Connection, paths: list[str]) -> dict[str, int]:
         ids: dict[str, int] = {}
@@ -356,8 +376,11 @@ class Index:
 
     def _clear_parts(self, keys: list[tuple[int, str]]) -> None:
         """Delete what is indexed about stories, given as (folder, path). Call inside a transaction."""
-        for table, column in _STORY_PARTS:
-            self._db.executemany(f"DELETE FROM {table} WHERE {column} = {_STORY_BY_PATH}", keys)
+        for table, column, story_column in _STORY_PARTS:
+            self._db.executemany(
+                f"DELETE FROM {table} WHERE {column} = (SELECT {story_column} FROM stories WHERE folder = ? AND path = ?)",
+                keys,
+            )
 
     def _drop_stories(self, paths: Iterable[str]) -> None:
         """Delete stories and everything indexed about them. Call inside a transaction."""
@@ -416,7 +439,8 @@ class Index:
                      for position, item in enumerate(story.related)],
                 )
                 coverage = "\n".join(f"{item.title}\n{item.excerpt}" for item in story.related)
-                db.execute("UPDATE search SET coverage = ? WHERE rowid = ?", (coverage, story_id))
+                db.execute("UPDATE search SET coverage = ? WHERE rowid = (SELECT search_rowid FROM stories WHERE id = ?)",
+                           (coverage, story_id))
             self._drop_stories(dropped)
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("UPDATE files SET kind = ? WHERE folder = ? AND path = ?", kinds)
@@ -462,6 +486,34 @@ class Index:
         with self._lock:
             rows = self._db.execute(sql, (self.folder_id, *params))
             return array("q", (row[0] for row in rows))
+
+    @_guarded
+    def first_ids_by_text(self, match: str, where: str, params: Sequence, limit: int) -> array | None:
+        """The first `limit` story ids in newest-first order among those whose text matches
+        `match` (an FTS5 query) and the SQL condition `where`; None when the plain query
+        (story_ids) would be quicker, with many stories in one second at the cut."""
+        sql = (
+            f"SELECT search.rowid FROM search CROSS JOIN stories s ON s.id = search.rowid & {SEARCH_ID_MASK}"
+            f" WHERE search MATCH ? AND s.folder = ?{f' AND ({where})' if where else ''} ORDER BY search.rowid"
+        )
+        rowids: list[int] = []
+        with self._lock:
+            for (rowid,) in self._db.execute(sql, (match, self.folder_id, *params)):
+                # Past the screenful, only the stories of its last second still belong: their
+                # order among themselves (by path) is settled below.
+                if len(rowids) >= limit and rowid >> SEARCH_ID_BITS != rowids[-1] >> SEARCH_ID_BITS:
+                    break
+                rowids.append(rowid)
+                if len(rowids) > limit + _MAX_TIES:
+                    return None
+            if not rowids:
+                return array("q")
+            ids = [rowid & SEARCH_ID_MASK for rowid in rowids]
+            found = self._db.execute(
+                f"SELECT s.id FROM stories s WHERE s.id IN ({','.join('?' * len(ids))}) ORDER BY {NEWEST_FIRST} LIMIT ?",
+                (*ids, limit),
+            )
+            return array("q", (row[0] for row in found))
 
     @_guarded
     def rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:

@@ -49,8 +49,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
 from datetime import date
+from typing import NamedTuple
+
+from reader.data.index import SEARCH_ID_MASK
 
 __all__ = ["FIELDS", "Query", "QueryError", "Term", "compile_query", "parse_query"]
 
@@ -270,7 +272,8 @@ _IS = {
     "unread": f"NOT {_MARKED.format('read')}",
     "starred": _MARKED.format("starred"),
 }
-_FTS = "s.id IN (SELECT rowid FROM search WHERE search MATCH ?)"
+# The full-text table numbers its rows in newest-first order (index.search_rowid); the story id is in the low bits.
+_FTS = f"s.id IN (SELECT rowid & {SEARCH_ID_MASK} FROM search WHERE search MATCH ?)"
 
 
 def compile_query(query: Query, first_rows: bool = False) -> tuple[str, list]:
@@ -279,16 +282,26 @@ def compile_query(query: Query, first_rows: bool = False) -> tuple[str, list]:
     `first_rows`: for a query that stops at a screenful in the list's order (LIMIT):
     numbers are then tested in place, which finds the first rows at once, where a set
     of every match would cost more to build than those rows."""
+    match, where, params = compile_parts(query, first_rows)
+    if match is None:
+        return where, params
+    return " AND ".join(part for part in (_FTS, where) if part), [match, *params]
+
+
+def compile_parts(query: Query, first_rows: bool = False) -> tuple[str | None, str, list]:
+    """(the FTS5 query its positive words need, or None; the SQL condition for the rest; its parameters).
+
+    Apart, so that a search can read the full-text matches in the list's order
+    (index.first_ids_by_text) instead of testing each story against all of them."""
     conditions: list[str] = []
     params: list = []
+    match = None
     wanted = [_fts_string(t.value) for t in query.terms if not t.field and not t.negated]
     unwanted = [_fts_string(t.value) for t in query.terms if not t.field and t.negated]
     if wanted:
         match = " AND ".join(wanted)
         if unwanted:
             match = f"({match}) NOT ({' OR '.join(unwanted)})"
-        conditions.append(_FTS)
-        params.append(match)
     elif unwanted:
         conditions.append(f"NOT {_FTS}")
         params.append(" OR ".join(unwanted))
@@ -297,7 +310,7 @@ def compile_query(query: Query, first_rows: bool = False) -> tuple[str, list]:
             sql, values = _field_condition(term, first_rows)
             conditions.append(f"NOT ({sql})" if term.negated else f"({sql})")
             params.extend(values)
-    return " AND ".join(conditions), params
+    return match, " AND ".join(conditions), params
 
 
 def _fts_string(text: str) -> str:

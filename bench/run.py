@@ -463,8 +463,11 @@ def _take_terminal() -> None:  # runs in the child, after setsid()
 
 
 def make_env(home: str) -> dict[str, str]:
+    # PYTHONDONTWRITEBYTECODE (set on some build machines) would make every start
+    # compile the reader's modules again: a user's Python keeps their bytecode.
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TEXTUAL", "TERM_PROGRAM", "TMUX", "COLUMNS", "LINES", "NO_COLOR"))}
+           if not k.startswith(("TEXTUAL", "TERM_PROGRAM", "TMUX", "COLUMNS", "LINES", "NO_COLOR",
+                                "PYTHONDONTWRITEBYTECODE"))}
     for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
         folder = os.path.join(home, name.lower())
         os.makedirs(folder, exist_ok=True)
@@ -796,6 +799,16 @@ def find_reader(given: str | None) -> str:
     return found
 
 
+def compile_reader() -> None:
+    """Bytecode for the reader's modules before the first start, as an installed copy has:
+    otherwise the first cold run would also pay for compiling them."""
+    import compileall
+
+    import reader
+
+    compileall.compile_dir(os.path.dirname(reader.__file__), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -824,6 +837,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = argv
     reader = find_reader(args.reader)
+    compile_reader()
 
     corpora: list[tuple[str, str]] = []
     if not args.only:

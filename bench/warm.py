@@ -101,6 +101,7 @@ def main() -> None:
     args = parser.parse_args()
     env = dict(os.environ, TERM="xterm-256color", XDG_CACHE_HOME=args.cache,
                XDG_DATA_HOME=f"{args.cache}/d", XDG_CONFIG_HOME=f"{args.cache}/c")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as bench/run.py: a user's Python keeps bytecode
     bare_times, reader_times = [], []
     for _ in range(args.runs):
         for argv, ready, times in (([sys.executable, str(HERE / "bare_app.py")], "bare textual app ready", bare_times),

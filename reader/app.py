@@ -40,6 +40,7 @@ from reader.widgets.text import plural
 _FIRST_ROWS = 300  # rows a query shows first on a large folder, while it fetches the rest
 _LOADING_LIST_SECONDS = 1.0  # how often the list takes in new stories while a folder is read
 _DETAIL_DELAY = 0.05  # s: holding j down moves the list, and loads only where it stops
+_CHANGE_SETTLE_SECONDS = 0.2  # a change is read once the folder has been quiet this long
 SORT_ORDER = list(SORTS)  # what `s` cycles through
 
 
@@ -292,10 +293,26 @@ class ReaderApp(App[None]):
         if message.progress.done:
             self.loaded = True
             if self.watch:
-                # Looking for changes takes at most a fifth of the time (a walk of 100,000 files is not free).
-                delay = max(self.rescan_seconds, 5 * (self._walk_seconds or 0))
-                self.set_timer(delay, self.scan_folder)
+                # Walking the folder for changes takes at most a fifth of the time (a walk of
+                # 100,000 files is not free); where the system says when it changes, sooner.
+                self.wait_for_changes(max(self.rescan_seconds, 5 * (self._walk_seconds or 0)))
         self._update_status()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def wait_for_changes(self, seconds: float) -> None:
+        """Scan again once the folder changes, or after `seconds` at the latest."""
+        worker = get_current_worker()
+        watch = self.corpus.folder_watch()
+        deadline = time.monotonic() + seconds
+        while not worker.is_cancelled and (left := deadline - time.monotonic()) > 0:
+            step = min(left, 0.25)  # short steps: a cancelled worker (on quit) ends soon
+            if watch is None:
+                time.sleep(step)
+            elif watch.wait(step):
+                watch.settle(_CHANGE_SETTLE_SECONDS)
+                break
+        if not worker.is_cancelled:
+            self.call_from_thread(self.scan_folder)
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def refresh_list(self) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 
+import pytest
 from textual import events
 
 from reader.app import web_url_or_reason
@@ -14,7 +16,7 @@ from reader.widgets.detail import DetailPane
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text as _lines, settle, highlight_second_story
+from app_helpers import make_app, screen_text as _lines, settle, highlight_second_story, wait_for
 from conftest import SEEDS, story_text
 
 
@@ -264,6 +266,21 @@ async def test_changes_on_disk_show_up_without_a_restart_and_keep_the_cursor(mak
                 break
         assert story_list.row_count == 2
         assert story_list.stories.story_row(story_list.cursor).title == "Older"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the folder watch uses Linux's inotify")
+async def test_a_change_is_seen_at_once_where_the_system_says_so(make_folder):
+    """With a walk only every minute, the folder watch alone can bring the new story in."""
+    folder = make_folder({"a.md": story_text("First", published="2020-06-01T00:00:00Z")})
+    app = make_app(folder, watch=True, rescan_seconds=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.pause(0.3)  # the watch starts after the first scan
+        (folder / "sub").mkdir()
+        (folder / "sub" / "b.md").write_text(story_text("Second", published="2020-06-02T00:00:00Z"))
+        await wait_for(pilot, lambda: "2 stories" in _lines(app))
+        (folder / "sub" / "b.md").write_text(story_text("Second, corrected", published="2020-06-02T00:00:00Z"))
+        await wait_for(pilot, lambda: "Second, corrected" in _lines(app))
 
 
 async def test_a_warm_start_shows_the_whole_list_before_the_scan(make_folder):

@@ -7,11 +7,15 @@ import time
 from collections import deque
 from array import array
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from reader.data.discover import DEFAULT_MAX_BYTES, FileInfo, find_files
 from reader.data.index import SORTS, Index
 from reader.data.query import Query, compile_parts, compile_query
 from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow
+
+if TYPE_CHECKING:
+    from reader.data.watch import FolderWatch
 
 _BATCH_FILES = 250
 _BATCH_SECONDS = 0.25
@@ -175,6 +179,8 @@ class Corpus:
         self.is_file = os.path.isfile(self.root)
         self.max_bytes = max_bytes
         self.index = Index(self.root, cache_file() if use_cache else None, max_bytes, state_file())
+        self._watch: FolderWatch | None = None
+        self._watch_started = False
 
     @property
     def notices(self) -> list[str]:
@@ -185,7 +191,19 @@ class Corpus:
         return self.index.db_path is not None
 
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
         self.index.close()
+
+    def folder_watch(self) -> FolderWatch | None:
+        """A watch that says when the folder changes (started on first use), or None where
+        the system offers none: then only a walk of the folder finds changes."""
+        if not self._watch_started:
+            from reader.data.watch import FolderWatch
+
+            self._watch_started = True
+            self._watch = FolderWatch.start(self.root)
+        return self._watch
 
     # ------------------------------------------------------------------ scanning
 

@@ -1,0 +1,85 @@
+"""The folder watch (Linux inotify): it says that something changed, at once, and nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from reader.data.watch import FolderWatch
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+
+
+@pytest.fixture
+def watched(tmp_path):
+    (tmp_path / "deep" / "deeper").mkdir(parents=True)
+    (tmp_path / "a.md").write_text("---\ntitle: a\n---\n")
+    watch = FolderWatch.start(str(tmp_path))
+    assert watch is not None
+    yield tmp_path, watch
+    watch.close()
+
+
+def test_nothing_happens_nothing_is_said(watched):
+    _, watch = watched
+    assert not watch.wait(0.1)
+
+
+@pytest.mark.parametrize("change", ["create", "modify", "delete", "rename", "deep", "new folder"])
+def test_every_kind_of_change_is_said(watched, change):
+    folder, watch = watched
+    if change == "create":
+        (folder / "b.md").write_text("x")
+    elif change == "modify":
+        with open(folder / "a.md", "a") as file:
+            file.write("more")
+    elif change == "delete":
+        (folder / "a.md").unlink()
+    elif change == "rename":
+        (folder / "a.md").rename(folder / "c.md")
+    elif change == "deep":
+        (folder / "deep" / "deeper" / "d.md").write_text("x")
+    else:
+        (folder / "new").mkdir()
+        assert watch.wait(2)
+        watch.settle(0.1)
+        (folder / "new" / "e.md").write_text("x")  # inside the folder made after the start
+    assert watch.wait(2)
+
+
+def test_settle_reads_a_burst_as_one_change(watched):
+    folder, watch = watched
+    for number in range(50):
+        (folder / f"f{number}.md").write_text("x")
+    assert watch.wait(2)
+    watch.settle(0.1)
+    assert not watch.wait(0.1)
+
+
+def test_hidden_folders_are_not_watched(watched):
+    folder, watch = watched
+    (folder / ".git").mkdir()
+    assert watch.wait(2)  # the folder itself appearing is a change in the watched one
+    watch.settle(0.1)
+    (folder / ".git" / "index").write_text("x")
+    assert not watch.wait(0.2)
+
+
+def test_a_file_or_a_missing_folder_has_no_watch(tmp_path):
+    (tmp_path / "one.md").write_text("x")
+    assert FolderWatch.start(str(tmp_path / "one.md")) is None
+    assert FolderWatch.start(str(tmp_path / "missing")) is None
+
+
+def test_a_link_loop_is_watched_once(tmp_path):
+    (tmp_path / "sub").mkdir()
+    os.symlink(tmp_path, tmp_path / "sub" / "back")
+    watch = FolderWatch.start(str(tmp_path))
+    assert watch is not None
+    try:
+        (tmp_path / "sub" / "x.md").write_text("x")
+        assert watch.wait(2)
+    finally:
+        watch.close()

@@ -345,11 +345,14 @@ class Corpus:
 
     def first_story_ids(self, sort: str, query: Query, limit: int) -> array:
         """The first `limit` story ids of a query in a named order, as quickly as the index allows."""
-        match, where, params = compile_parts(query, first_rows=True)
-        if match is not None and sort == "newest":
-            found = self.index.first_ids_by_text(match, where, params, limit)
-            if found is not None:
-                return found
+        parts = compile_parts(query, first_rows=True)
+        found = None
+        if sort == "newest" and parts.match is not None:
+            found = self.index.first_ids_by_text(parts.match, parts.where, parts.params, limit)
+        elif sort == "newest" and parts.exclude is not None:
+            found = self.index.first_ids_without_text(parts.exclude, parts.where, parts.params, limit)
+        if found is not None:
+            return found
         return self.story_ids(sort, *compile_query(query, first_rows=True), limit=limit)
 
     def rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:

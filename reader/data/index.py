@@ -66,6 +66,7 @@ CREATE INDEX IF NOT EXISTS stories_newest ON stories (folder, published IS NULL,
 CREATE INDEX IF NOT EXISTS stories_by_outlet ON stories (outlet);
 CREATE INDEX IF NOT EXISTS stories_by_quality ON stories (quality);
 CREATE INDEX IF NOT EXISTS stories_by_provider ON stories (provider_sort);
+CREATE INDEX IF NOT EXISTS stories_by_key ON stories (key);  -- is:read, is:starred: marks to stories
 CREATE TABLE IF NOT EXISTS topics (
     story INTEGER NOT NULL,
     topic TEXT NOT NULL,  -- casefolded, for matching
@@ -514,6 +515,42 @@ class Index:
                 (*ids, limit),
             )
             return array("q", (row[0] for row in found))
+
+    @_guarded
+    def first_ids_without_text(self, exclude: str, where: str, params: Sequence, limit: int) -> array:
+        """The first `limit` story ids in newest-first order among those whose text does not
+        match `exclude` (an FTS5 query), and that meet `where`.
+
+        The stories, in the list's order, are merged with the matches, in rowid order (the
+        same order, by the second): no set of every match is built, and a common word
+        left out costs what the first screenful costs. Within one second the list orders
+        by path and the rowids by id, so the matches of that second are taken as a set."""
+        found = array("q")
+        with self._lock:
+            stories = self._db.execute(
+                f"SELECT s.id, s.search_rowid FROM stories s WHERE s.folder = ?{f' AND ({where})' if where else ''}"
+                f" ORDER BY {NEWEST_FIRST}",
+                (self.folder_id, *params),
+            )
+            matches = iter(self._db.execute("SELECT rowid FROM search WHERE search MATCH ? ORDER BY rowid", (exclude,)))
+            upcoming = next(matches, (None,))[0]
+            second, excluded = None, set()
+            for story_id, rowid in stories:
+                if rowid is None:  # not in the full-text table: its text matches nothing
+                    found.append(story_id)
+                else:
+                    if rowid >> SEARCH_ID_BITS != second:
+                        second, excluded = rowid >> SEARCH_ID_BITS, set()
+                        while upcoming is not None and upcoming >> SEARCH_ID_BITS < second:
+                            upcoming = next(matches, (None,))[0]
+                        while upcoming is not None and upcoming >> SEARCH_ID_BITS == second:
+                            excluded.add(upcoming)
+                            upcoming = next(matches, (None,))[0]
+                    if rowid not in excluded:
+                        found.append(story_id)
+                if len(found) >= limit:
+                    break
+        return found
 
     @_guarded
     def rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:

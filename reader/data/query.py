@@ -282,20 +282,33 @@ def compile_query(query: Query, first_rows: bool = False) -> tuple[str, list]:
     `first_rows`: for a query that stops at a screenful in the list's order (LIMIT):
     numbers are then tested in place, which finds the first rows at once, where a set
     of every match would cost more to build than those rows."""
-    match, where, params = compile_parts(query, first_rows)
-    if match is None:
-        return where, params
-    return " AND ".join(part for part in (_FTS, where) if part), [match, *params]
+    parts = compile_parts(query, first_rows)
+    conditions, params = [], []
+    if parts.match is not None:
+        conditions.append(_FTS)
+        params.append(parts.match)
+    if parts.exclude is not None:
+        conditions.append(f"NOT {_FTS}")
+        params.append(parts.exclude)
+    if parts.where:
+        conditions.append(parts.where)
+        params.extend(parts.params)
+    return " AND ".join(conditions), params
 
 
-def compile_parts(query: Query, first_rows: bool = False) -> tuple[str | None, str, list]:
-    """(the FTS5 query its positive words need, or None; the SQL condition for the rest; its parameters).
+class CompiledQuery(NamedTuple):
+    """A query in parts, so that a search can read the full-text matches in the list's
+    order (index.first_ids_by_text and first_ids_without_text) instead of testing each
+    story against every match."""
 
-    Apart, so that a search can read the full-text matches in the list's order
-    (index.first_ids_by_text) instead of testing each story against all of them."""
-    conditions: list[str] = []
-    params: list = []
-    match = None
+    match: str | None  # the FTS5 query that a story's text must match (excluded words folded in)
+    exclude: str | None  # with no words to match, the FTS5 query that a story's text must not match
+    where: str  # the SQL condition for the fields
+    params: list
+
+
+def compile_parts(query: Query, first_rows: bool = False) -> CompiledQuery:
+    match = exclude = None
     wanted = [_fts_string(t.value) for t in query.terms if not t.field and not t.negated]
     unwanted = [_fts_string(t.value) for t in query.terms if not t.field and t.negated]
     if wanted:
@@ -303,14 +316,15 @@ def compile_parts(query: Query, first_rows: bool = False) -> tuple[str | None, s
         if unwanted:
             match = f"({match}) NOT ({' OR '.join(unwanted)})"
     elif unwanted:
-        conditions.append(f"NOT {_FTS}")
-        params.append(" OR ".join(unwanted))
+        exclude = " OR ".join(unwanted)
+    conditions: list[str] = []
+    params: list = []
     for term in query.terms:
         if term.field:
             sql, values = _field_condition(term, first_rows)
             conditions.append(f"NOT ({sql})" if term.negated else f"({sql})")
             params.extend(values)
-    return match, " AND ".join(conditions), params
+    return CompiledQuery(match, exclude, " AND ".join(conditions), params)
 
 
 def _fts_string(text: str) -> str:

@@ -58,6 +58,9 @@ _VALUES_PER_BYTE = 20
 # levels (`[[[[...`) overflow the C stack and kill the process. Texts that could
 # nest deeper than a few hundred levels are measured with the parser first.
 _MAX_DEPTH = 500
+_NESTED_TOO_DEEPLY = "front matter is nested too deeply to read"
+# Newer libyaml (in recent PyYAML wheels) stops at its own depth limit with this error.
+_TOO_DEEP_FOR_YAML = "maximum nesting depth"
 _MAYBE_DEEP = re.compile(r"(?:[-?][ \t]+){32}")
 _DEEP_INDENT = "\n" + " " * 128
 _DEEP_MARKERS = ("- -", "-\t", "? ?", "?\t", "- ?", "? -")
@@ -159,11 +162,13 @@ def _check_depth(front: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > _MAX_DEPTH:
-                    raise _Unreadable("front matter is nested too deeply to read")
+                    raise _Unreadable(_NESTED_TOO_DEEPLY)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
-        pass  # the load below reports it, with its line and column
+    except yaml.YAMLError as exc:
+        if _TOO_DEEP_FOR_YAML in str(exc):
+            raise _Unreadable(_NESTED_TOO_DEEPLY) from None
+        # Anything else: the load below reports it, with its line and column.
 
 
 def _load_yaml(front: str) -> dict:
@@ -171,6 +176,8 @@ def _load_yaml(front: str) -> dict:
     try:
         document = yaml.load(front, Loader=_StoryLoader)
     except yaml.MarkedYAMLError as exc:
+        if _TOO_DEEP_FOR_YAML in str(exc):
+            raise _Unreadable(_NESTED_TOO_DEEPLY) from None
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "unreadable YAML"
         line = mark.line + 2 if mark is not None else None  # +1 for "---", +1 for 1-based
@@ -186,7 +193,7 @@ def _load_yaml(front: str) -> dict:
     except yaml.YAMLError as exc:
         raise _Unreadable(f"front matter is not valid YAML: {clean_line(str(exc))}") from None
     except RecursionError:
-        raise _Unreadable("front matter is nested too deeply to read") from None
+        raise _Unreadable(_NESTED_TOO_DEEPLY) from None
     except (ValueError, OverflowError, TypeError) as exc:  # e.g. a timestamp out of range
         raise _Unreadable(f"front matter holds a value that cannot be read: {clean_line(str(exc))}") from None
     if document is None:
@@ -233,7 +240,7 @@ def _never_raises(read):
         except MemoryError:
             return Problem(rel, "too large to read into memory")
         except RecursionError:
-            return Problem(rel, "front matter is nested too deeply to read")
+            return Problem(rel, _NESTED_TOO_DEEPLY)
 
     return safe
 

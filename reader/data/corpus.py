@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reader.data.discover import DEFAULT_MAX_BYTES, FileInfo, find_files
-from reader.data.index import SORTS, Index
+from reader.data.index import SORTS, Index, verified_figures
 from reader.data.query import Query, compile_parts, compile_query
 from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow
 
@@ -40,12 +40,15 @@ def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
 
 
 def verify_chunk(chunk: list[tuple[str, str]], max_bytes: int) -> list:
-    """Full parses for a chunk of stories; None for a file that is no story now."""
+    """Full parses for a chunk of stories, as the index records them (Verified, or the
+    Problem); None for a file that is no story now."""
     from reader.data.parse import read_story
 
     read = []
     for path, rel in chunk:
         result = read_story(path, rel, max_bytes)
+        if isinstance(result, Story):
+            result = verified_figures(result)
         read.append((rel, None if isinstance(result, NotAStory) else result))
     return read
 

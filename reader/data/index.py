@@ -17,7 +17,7 @@ from collections.abc import Container, Iterable, Sequence
 
 from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import from_epoch, to_epoch
-from reader.data.records import Entry, Problem, Provider, Story, StoryRow
+from reader.data.records import Entry, Problem, Provider, Story, StoryRow, Verified
 
 SCHEMA_VERSION = 8
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2
@@ -173,6 +173,19 @@ def _guarded(method):
 
 
 _IDS_PER_QUERY = 500  # SQLite's limit on parameters is higher, but not everywhere
+
+
+def verified_figures(story: Story) -> Verified:
+    """What Index.write_verified records for a fully parsed story."""
+    entries = timeline(story)
+    first = outlet_key(entries[0].article.provider) if entries and entries[0].is_first else None
+    related = tuple(
+        (position, item.title, item.provider.name, outlet_key(item.provider),
+         url_key(item.web_url), to_epoch(item.published), item.quality)
+        for position, item in enumerate(story.related)
+    )
+    coverage = "\n".join(f"{item.title}\n{item.excerpt}" for item in story.related)
+    return Verified(story.path, len(story.related), distinct_outlets(story), first, related, coverage)
 
 
 class Index:
@@ -404,13 +417,14 @@ class Index:
         return self._count("SELECT count(*) FROM stories WHERE folder = ? AND verified = 0", self.folder_id)
 
     @_guarded
-    def write_verified(self, results: Sequence[tuple[str, Story | Problem | None]]) -> None:
-        """Record full parses: a story's exact figures and coverage, or the problem a full parse found."""
+    def write_verified(self, results: Sequence[tuple[str, Verified | Problem | None]]) -> None:
+        """Record full parses (see verified_figures): a story's exact figures and coverage,
+        or the problem a full parse found."""
         folder = self.folder_id
         problems, dropped, kinds = [], [], []
         stories = []
         for path, result in results:
-            if isinstance(result, Story):
+            if isinstance(result, Verified):
                 stories.append(result)
                 continue
             dropped.append(path)
@@ -421,27 +435,19 @@ class Index:
                 kinds.append((KIND_OTHER, folder, path))
         with self._lock, self._transaction() as db:
             for story in stories:
-                row = db.execute("SELECT id FROM stories WHERE folder = ? AND path = ?",
+                row = db.execute("SELECT id, search_rowid FROM stories WHERE folder = ? AND path = ?",
                                  (folder, story.path)).fetchone()
                 if row is None:
                     continue
-                story_id = row[0]
-                entries = timeline(story)
-                first = outlet_key(entries[0].article.provider) if entries and entries[0].is_first else None
+                story_id, rowid = row
                 db.execute(
                     "UPDATE stories SET related_count = ?, outlets = ?, first_outlet = ?, verified = 1 WHERE id = ?",
-                    (len(story.related), distinct_outlets(story), first, story_id),
+                    (story.related_count, story.outlets, story.first_outlet, story_id),
                 )
                 db.execute("DELETE FROM related WHERE story = ?", (story_id,))
-                db.executemany(
-                    "INSERT INTO related VALUES (?,?,?,?,?,?,?,?)",
-                    [(story_id, position, item.title, item.provider.name, outlet_key(item.provider),
-                      url_key(item.web_url), to_epoch(item.published), item.quality)
-                     for position, item in enumerate(story.related)],
-                )
-                coverage = "\n".join(f"{item.title}\n{item.excerpt}" for item in story.related)
-                db.execute("UPDATE search SET coverage = ? WHERE rowid = (SELECT search_rowid FROM stories WHERE id = ?)",
-                           (coverage, story_id))
+                db.executemany("INSERT INTO related VALUES (?,?,?,?,?,?,?,?)",
+                               [(story_id, *item) for item in story.related])
+                db.execute("UPDATE search SET coverage = ? WHERE rowid = ?", (story.coverage, rowid))
             self._drop_stories(dropped)
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("UPDATE files SET kind = ? WHERE folder = ? AND path = ?", kinds)

@@ -138,6 +138,19 @@ class Entry(NamedTuple):
     topics: tuple[str, ...] = ()
 
 
+class Verified(NamedTuple):
+    """What a full parse settles about a story, ready for the index: worked out in the
+    helper process that parsed it, so the process drawing the screen only writes it."""
+
+    path: str
+    related_count: int
+    outlets: int
+    first_outlet: str | None
+    # Rows for the index's related table: (position, title, provider, outlet, url key, published, quality).
+    related: tuple[tuple, ...]
+    coverage: str  # the related titles and excerpts, for full-text search
+
+
 def entry_of(story: Story) -> Entry:
     article = story.article
     return Entry(story.path, story.title, story.provider.name, story.provider.domain,

@@ -231,10 +231,14 @@ class ReaderApp(App[None]):
         if self.config.problem:
             self.notify(self.config.problem, title="Settings ignored", severity="error", markup=False, timeout=10)
         self._update_status()
-        # After the first frame: on a warm start the list is already on screen, and the
-        # scan (a walk of every file) would only hold that frame back.
         self.call_after_refresh(self._mount_the_rest)
-        self.call_after_refresh(self.scan_folder)
+        # On a warm start, after the first frame: the list is already on screen, and the
+        # scan (a walk of every file) would only hold that frame back. On a cold start
+        # at once: its helper processes start while the first frame is drawn.
+        if self.list_complete:
+            self.call_after_refresh(self.scan_folder)
+        else:
+            self.scan_folder()
 
     # ------------------------------------------------------------------ loading
 

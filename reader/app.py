@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from reader import startup
 from reader.commands import ReaderCommands
 from reader.data.config import load_config
 from reader.data.corpus import Corpus
@@ -202,6 +203,7 @@ class ReaderApp(App[None]):
         self.linked = LinkedStories(id="linked")
 
     def _mount_the_rest(self) -> None:
+        startup.end()
         self.mount(self.search_bar, before=self.story_list)
         self.query_one("#left").mount(self.linked)
         self.coverage.build()

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from reader import __version__
+from reader import __version__, startup
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 _COMMANDS = ("check", "export")
@@ -75,6 +75,7 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    startup.begin()
     try:
         if argv and argv[0] in _COMMANDS:
             command = argv[0]
@@ -110,6 +111,7 @@ def _run(command: str, args: argparse.Namespace) -> int:
 
         shown = path if args.path is not None else "bundled seeds"
         return run_app(path, use_cache=not args.no_cache, max_bytes=max_bytes, display_name=shown)
+    startup.end()
     corpus = Corpus(path, use_cache=not args.no_cache, max_bytes=max_bytes)
     try:
         for notice in corpus.notices:

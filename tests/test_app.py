@@ -39,6 +39,20 @@ async def test_seeds_load_and_show_two_stories():
         assert app.focused is story_list
 
 
+async def test_the_collector_is_as_usual_once_the_first_frame_is_drawn():
+    import gc
+
+    from reader import startup
+
+    usual = gc.get_threshold()
+    startup.begin()  # as reader.cli.main does before it imports the app
+    assert gc.get_threshold() != usual
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert gc.get_threshold() == usual
+
+
 async def test_cursor_keys_move_and_jump(make_folder):
     app = make_app(make_folder(many_stories(60)))
     async with app.run_test(size=(120, 40)) as pilot:

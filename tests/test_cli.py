@@ -209,3 +209,13 @@ def test_export_markdown(capsys):
     assert "Washington Post" in out and "first" in out and "+40m" in out
     code, out, _ = run(capsys, "export", str(SEEDS), "--format", "markdown", "--filter", "provider:\"CBS News\"")
     assert "CBS News" in out and "Campus Safety" not in out.split("##", 1)[1]
+
+
+def test_the_collector_is_as_usual_after_start_up(capsys):
+    """reader.startup raises the collector's threshold while the program starts; check
+    and export (which allocate per file) run with the usual one."""
+    import gc
+
+    usual = gc.get_threshold()
+    assert main(["check", str(SEEDS)]) == 0
+    assert gc.get_threshold() == usual

@@ -75,24 +75,37 @@ class _Readers:
         self.pool = None
         self.chunks = 0
         self.in_flight: deque = deque()
+        self.held: deque = deque()  # chunks to read here
 
     def submit(self, chunk: list, take: Callable[[list], None]) -> None:
         self.chunks += 1
+        if self.pool is None and self.chunks <= self.here_first:
+            # Held until it is known whether helpers are needed: if so, they start
+            # first (which takes a while) and this chunk is read here meanwhile.
+            self.held.append(chunk)
+            return
         if self.pool is None and self.chunks > self.here_first and self.workers > 0:
             self.pool, problem = _start_pool(self.workers)
             if problem and problem not in self.notices:
                 self.notices.append(problem)
                 self.workers = 0  # no second try
         if self.pool is None:
+            self._read_held(take)
             take(self.function(chunk, self.max_bytes))
             return
         self.in_flight.append((self.pool.submit(self.function, chunk, self.max_bytes), chunk))
+        self._read_held(take)
         while self.in_flight and (len(self.in_flight) > _CHUNKS_IN_FLIGHT or self.in_flight[0][0].done()):
             self._take_oldest(take)
 
     def drain(self, take: Callable[[list], None]) -> None:
+        self._read_held(take)
         while self.in_flight:
             self._take_oldest(take)
+
+    def _read_held(self, take: Callable[[list], None]) -> None:
+        while self.held:
+            take(self.function(self.held.popleft(), self.max_bytes))
 
     def _take_oldest(self, take: Callable[[list], None]) -> None:
         future, chunk = self.in_flight.popleft()

@@ -148,10 +148,26 @@ class RowList(ScrollView, can_focus=True):
         self.source = source
         self.reload(cursor)
 
+    def _size_to_rows(self) -> None:
+        """The scrollable height follows the number of rows. Textual lays out the whole
+        screen when a virtual size changes (~60 ms with three panes); that is needed
+        only when the scrollbar comes or goes. Otherwise this list alone is redrawn:
+        the list refreshes as a folder loads and at every keystroke of a search."""
+        size = Size(self.size.width, len(self.source))
+        if size == self.virtual_size:
+            return
+        height = self.container_size.height
+        if (self.virtual_size.height > height) != (size.height > height):
+            self.virtual_size = size
+            return
+        self.set_reactive(RowList.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
+
     def reload(self, cursor: int | None = None) -> None:
         """The source's rows changed: drop rendered lines and resize."""
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self.source))
+        self._size_to_rows()
         target = self.cursor if cursor is None else cursor
         clamped = max(0, min(target, len(self.source) - 1))
         if clamped != self.cursor:

@@ -200,3 +200,32 @@ def test_a_helper_process_that_dies_does_not_lose_the_scan():
         readers.close()
     assert sorted(taken) == [0, 2, 4, 6, 8, 10]
     assert any("helper process stopped" in notice for notice in notices)
+
+
+def test_a_whole_list_query_does_not_hold_up_the_screen(folder):
+    """Every id of a search runs on a connection of its own: the main one, through which
+    the screen reads its rows, stays free (here: held by another thread all along)."""
+    corpus = Corpus(str(folder))
+    corpus.scan()
+    held, done = threading.Event(), threading.Event()
+
+    def hold_the_main_connection() -> None:
+        with corpus.index._lock:
+            held.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold_the_main_connection)
+    holder.start()
+    try:
+        held.wait(5)
+        ids = []
+        reader = threading.Thread(target=lambda: ids.append(corpus.story_ids("newest")))
+        reader.start()
+        reader.join(5)
+        assert not reader.is_alive()
+        assert len(ids) == 1 and len(ids[0]) == 5
+    finally:
+        done.set()
+        holder.join()
+    assert list(ids[0]) == list(corpus.story_ids("newest"))
+    corpus.close()

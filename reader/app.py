@@ -280,6 +280,9 @@ class ReaderApp(App[None]):
             self.post_message(ScanProgress(replace(progress), ids, last_count))
 
         self._scan_started, self._scan_listed = time.monotonic(), False
+        if self.watch:
+            # Watched from before the walk: a change made while it runs is still seen after.
+            self.corpus.folder_watch()
         # One helper process for the verify pass: the other core stays with the UI.
         self.corpus.scan(on_progress=report, cancelled=lambda: worker.is_cancelled, verify_workers=1)
 

@@ -297,6 +297,25 @@ async def test_a_change_is_seen_at_once_where_the_system_says_so(make_folder):
         await wait_for(pilot, lambda: "Second, corrected" in _lines(app))
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the folder watch uses Linux's inotify")
+async def test_a_change_made_while_the_folder_is_read_is_seen(make_folder, monkeypatch):
+    folder = make_folder({"a.md": story_text("First", published="2020-06-01T00:00:00Z")})
+    app = make_app(folder, watch=True, rescan_seconds=60)
+    scan = app.corpus.scan
+    added = []
+
+    def scan_then_add(*args, **kwargs):
+        progress = scan(*args, **kwargs)
+        if not added:  # after the walk, before the watch for the next change begins
+            added.append(True)
+            (folder / "b.md").write_text(story_text("Second", published="2020-06-02T00:00:00Z"))
+        return progress
+
+    monkeypatch.setattr(app.corpus, "scan", scan_then_add)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: "2 stories" in _lines(app))
+
+
 async def test_a_warm_start_shows_the_whole_list_before_the_scan(make_folder):
     folder = make_folder({f"s{n}.md": story_text(f"Story {n}") for n in range(3)})
     first = make_app(folder)

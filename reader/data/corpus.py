@@ -84,7 +84,7 @@ class _Readers:
             # first (which takes a while) and this chunk is read here meanwhile.
             self.held.append(chunk)
             return
-        if self.pool is None and self.chunks > self.here_first and self.workers > 0:
+        if self.pool is None and self.workers > 0:
             self.pool, problem = _start_pool(self.workers)
             if problem and problem not in self.notices:
                 self.notices.append(problem)

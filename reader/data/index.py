@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 import os
-from contextlib import contextmanager
 import sqlite3
 import threading
 from array import array
 from collections.abc import Container, Iterable, Sequence
+from contextlib import contextmanager
 
 from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import from_epoch, to_epoch

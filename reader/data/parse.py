@@ -166,9 +166,14 @@ def _check_depth(front: str) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as exc:
-        if _TOO_DEEP_FOR_YAML in str(exc):
-            raise _Unreadable(_NESTED_TOO_DEEPLY) from None
+        _refuse_if_too_deep(exc)
         # Anything else: the load below reports it, with its line and column.
+
+
+def _refuse_if_too_deep(exc: yaml.YAMLError) -> None:
+    """libyaml's own depth limit, reported as ours."""
+    if _TOO_DEEP_FOR_YAML in str(exc):
+        raise _Unreadable(_NESTED_TOO_DEEPLY) from None
 
 
 def _load_yaml(front: str) -> dict:
@@ -176,8 +181,7 @@ def _load_yaml(front: str) -> dict:
     try:
         document = yaml.load(front, Loader=_StoryLoader)
     except yaml.MarkedYAMLError as exc:
-        if _TOO_DEEP_FOR_YAML in str(exc):
-            raise _Unreadable(_NESTED_TOO_DEEPLY) from None
+        _refuse_if_too_deep(exc)
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "unreadable YAML"
         line = mark.line + 2 if mark is not None else None  # +1 for "---", +1 for 1-based

@@ -514,17 +514,18 @@ def code_stamp() -> float:
 
 
 def one_start(argv: list[str], home: str, ready: re.Pattern[str], timeout: float,
-              keys: dict[str, int] | None = None, verbose: bool = False, settle: float = 15.0) -> dict:
+              keys: dict[str, int] | None = None, verbose: bool = False, until_idle: bool = False) -> dict:
     """Spawn, time until `ready` is on screen, measure memory (and keys), quit.
 
-    Before quitting it waits up to `settle` seconds for the screen to stop changing
-    (beyond 15 s: for the background work to end, so that a cold run leaves a complete cache)."""
+    Before quitting it waits up to 15 s for the screen to stop changing, or with
+    `until_idle` up to `timeout` for the background work to end (so that a cold run
+    leaves a complete cache)."""
     session = Session(argv, make_env(home))
     result: dict = {"argv": argv, "code_stamp": code_stamp()}
     try:
         result["start"] = session.wait_for(ready, timeout)
         result["first_paint"] = session.first_paint
-        result["quiet"] = session.wait_idle(settle) if settle > 15.0 else session.wait_quiet(0.5, settle)
+        result["quiet"] = session.wait_idle(timeout) if until_idle else session.wait_quiet(0.5, 15.0)
         result.update({f"{k}_loaded": v for k, v in session.memory().items()})
         result["sync_frames"] = session.screen.frames_done
         if keys:
@@ -592,7 +593,7 @@ def bench_corpus(label: str, path: str, reader: str, args) -> dict:
             # start finds what a user's second start finds: a complete index of an unchanged folder.
             cold = one_start([reader, path], os.path.join(home, "reader"), ready, args.timeout,
                              verbose=args.verbose and run == 0,
-                             settle=args.timeout if count < args.large else 15.0)
+                             until_idle=count < args.large)
             runs["cold"].append(cold)
             warm = one_start([reader, path], os.path.join(home, "reader"), ready, args.timeout,
                              keys=plan if run == 0 and not args.no_keys else None)

@@ -107,6 +107,8 @@ def log_error(error: BaseException) -> str:
 
 class ReaderApp(App[None]):
     CSS_PATH = "reader.tcss"
+    # A short terminal (80x24) gives the coverage list the rows the chart and preview would take.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     TITLE = "reader"
     COMMANDS = {ReaderCommands}
     # Each binding has an id, so the config file's [keys] table can rebind it.

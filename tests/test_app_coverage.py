@@ -9,7 +9,7 @@ from reader.screens.compare import CompareScreen
 from reader.screens.export import ExportScreen
 from reader.screens.outlet import OutletScreen
 from reader.screens.raw import RawScreen
-from reader.widgets.coverage import CoverageList
+from reader.widgets.coverage import CoverageList, CoveragePane
 from reader.widgets.detail import LinkedStories
 from reader.widgets.story_list import StoryList
 
@@ -118,3 +118,36 @@ async def test_e_exports_the_view_outside_the_story_folder(make_folder, monkeypa
         await wait_for(pilot, lambda: list(documents.glob("*.md")))
         assert "Export me" in next(documents.glob("*.md")).read_text()
     assert sorted(path.name for path in folder.iterdir()) == ["a.md"]
+
+
+async def test_lags_of_months_show_whole_and_a_lone_article_draws_no_bar(make_folder):
+    folder = make_folder({
+        "late.md": story_text("Followed months later", published="2020-06-01T00:00:00Z",
+                              related=[{"title": "Much later", "published": "2020-12-01T12:00:00Z",
+                                        "url": "https://other.example/late"}]),
+        "alone.md": story_text("Nobody else", published="2020-05-01T10:30:00Z"),
+    })
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "+183d 12h" in text  # the lag column holds three-digit days whole
+        assert "per day from" in text
+        await pilot.press("j")
+        await settle(pilot, app)
+        coverage = app.query_one(CoveragePane)
+        assert coverage.chart.data == []  # one bar would fill the chart's whole width
+        assert "1 article in the hour from" in screen_text(app)
+
+
+async def test_a_short_terminal_gives_the_coverage_list_the_chart_label_and_preview_rows():
+    app = make_app(SEEDS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await highlight_second_story(pilot, app)
+        coverage = app.query_one(CoveragePane)
+        assert not coverage.chart_label.display or coverage.chart_label.region.height == 0
+        assert coverage.list.region.height >= 6
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await highlight_second_story(pilot, app)
+        assert "per day from" in screen_text(app)

@@ -38,7 +38,7 @@ class TimelineSource:
 class CoverageList(RowList):
     def __init__(self, **kwargs) -> None:
         super().__init__(
-            [Column(1), Column(8), Column(14, dim=True), Column(10, dim=True, hide_below=60),
+            [Column(1), Column(9), Column(14, dim=True), Column(10, dim=True, hide_below=60),
              Column(3, align="right"), Column(0)],
             empty_text="No related coverage.",
             **kwargs,
@@ -114,11 +114,17 @@ class CoveragePane(Vertical):
         self.border_title = f"{plural(len(story.related), 'article')} · {plural(distinct_outlets(story), 'outlet')}"
         self.border_subtitle = f"coverage by {self.sort}"
         bucket, counts, start = histogram(entries)
-        chart.data = counts
-        if start is not None:
+        if start is not None and len(counts) == 1:
+            # One bar would fill the chart's whole width, which reads as a lot of coverage.
+            chart.data = []
+            label.update(Text(f"{plural(counts[0], 'article')} in the {bucket} from "
+                              f"{start.astimezone():%Y-%m-%d %H:%M}", style="dim"))
+        elif start is not None:
+            chart.data = counts
             label.update(Text(f"per {bucket} from {start.astimezone():%Y-%m-%d %H:%M} · max {max(counts)}",
                               style="dim"))
         else:
+            chart.data = []
             label.update(Text("no dates to chart", style="dim"))
 
     def show_article(self, article: Article | None) -> None:

@@ -176,6 +176,30 @@ async def test_help_and_problems_screens(make_folder):
         assert not isinstance(app.screen, ProblemsScreen)
 
 
+async def test_the_problems_screen_shows_the_highlighted_reason_whole(make_folder):
+    deep = "a" * 70
+    folder = make_folder({f"{deep}/bad.md": "---\ntitle: !!python/name:os.system x\n---\n",
+                          "good.md": story_text("Fine")})
+    app = make_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("exclamation_mark")
+        detail = app.screen.query_one("#problem-detail")
+        await wait_for(pilot, lambda: f"{deep}/bad.md" in str(detail.render()))
+        shown = str(detail.render())
+        assert "os.system" in shown and "line 2" in shown
+
+
+async def test_help_explains_the_marks():
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        text = _lines(app)
+        for mark in ("•", "★", "▶", "◆"):
+            assert f"  {mark} " in text
+        assert "the first report" in text
+
 def test_help_names_every_bound_key():
     from reader.app import ReaderApp
     from reader.widgets.row_list import RowList

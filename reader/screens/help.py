@@ -40,6 +40,15 @@ KEYS: list[tuple[str, str]] = [
     ("mouse", "click selects, double click is Enter, the wheel scrolls"),
 ]
 
+# What the marks in the lists mean.
+MARKS: list[tuple[str, str]] = [
+    ("•", "an unread story"),
+    ("★", "a starred story"),
+    ("▶", "in the coverage: the story's own article"),
+    ("◆", "in the coverage: the article picked for a compare"),
+    ("first, +3h 12m", "in the coverage: the first report, and how long after it each other came"),
+]
+
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
@@ -51,6 +60,10 @@ class HelpScreen(ModalScreen[None]):
         width = max(len(keys) for keys, _ in KEYS)
         for keys, meaning in KEYS:
             text.append(f"  {keys:<{width}}  ", style="bold")
+            text.append(f"{meaning}\n")
+        text.append("\nMarks\n\n", style="bold")
+        for mark, meaning in MARKS:
+            text.append(f"  {mark:<{width}}  ", style="bold")
             text.append(f"{meaning}\n")
         text.append("\nEsc, q or ? closes this screen.", style="dim")
         with VerticalScroll(id="help-box", classes="dialog"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -31,4 +32,23 @@ class ProblemsScreen(ModalScreen[None]):
                 empty_text="Every file was read without a problem.",
                 id="problems-list",
             )
+            # The list cuts long paths and reasons to fit; the highlighted one is shown whole.
+            yield Static(id="problem-detail")
             yield Static("Esc closes. `reader check PATH` prints this list.", classes="hint")
+
+    def on_mount(self) -> None:
+        self._show_whole(0)
+
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        self._show_whole(event.index)
+
+    def _show_whole(self, index: int) -> None:
+        detail = self.query_one("#problem-detail", Static)
+        if not 0 <= index < len(self.problems):
+            detail.display = False
+            return
+        problem = self.problems[index]
+        text = Text()
+        text.append(problem.path, style="bold")
+        text.append("\n" + problem.describe())
+        detail.update(text)

@@ -20,7 +20,9 @@ from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import from_epoch, to_epoch
 from reader.data.records import Entry, Problem, Provider, Story, StoryRow, Verified
 
-SCHEMA_VERSION = 8
+# Raised when the tables change, and when what a file reads as changes (a problem's
+# reason, a field's coercion): a cache from another version is rebuilt, never trusted.
+SCHEMA_VERSION = 9
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2
 
 _SCHEMA = """

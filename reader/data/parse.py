@@ -176,6 +176,15 @@ def _refuse_if_too_deep(exc: yaml.YAMLError) -> None:
         raise _Unreadable(_NESTED_TOO_DEEPLY) from None
 
 
+def _tag_refused(exc: yaml.MarkedYAMLError) -> str | None:
+    """PyYAML's words for a tag the safe loader will not build, said for a reader of the file."""
+    found = re.match(r"could not determine a constructor for the tag '([^']*)'", exc.problem or "")
+    if not found:
+        return None
+    tag = found.group(1).replace("tag:yaml.org,2002:", "!!")
+    return f"the tag {tag} is not read (tags that would build objects are refused)"
+
+
 def _load_yaml(front: str) -> dict:
     _check_depth(front)
     try:
@@ -183,7 +192,7 @@ def _load_yaml(front: str) -> dict:
     except yaml.MarkedYAMLError as exc:
         _refuse_if_too_deep(exc)
         mark = exc.problem_mark or exc.context_mark
-        reason = exc.problem or exc.context or "unreadable YAML"
+        reason = _tag_refused(exc) or exc.problem or exc.context or "unreadable YAML"
         line = mark.line + 2 if mark is not None else None  # +1 for "---", +1 for 1-based
         column = mark.column + 1 if mark is not None else None
         raise _Unreadable(f"front matter is not valid YAML: {clean_line(str(reason))}", line, column) from None

@@ -413,7 +413,7 @@ class ReaderApp(App[None]):
                 return
             self._detail_timer = self.set_timer(_DETAIL_DELAY, self._load_current)
         elif isinstance(message.row_list, CoverageList):
-            self.coverage.show_article(message.row_list.current())
+            self.coverage.show_entry(message.row_list.current_entry())
 
     def on_row_list_selected(self, message: RowList.Selected) -> None:
         if isinstance(message.row_list, StoryList):

@@ -34,7 +34,7 @@ def real_corpus() -> Path:
 
 
 def story_text(title: str = "A story", *, published: str = "2020-06-10T23:46:00Z",
-               url: str = "https://example.com/a", provider: str = "Example News",
+               url: str = "https://example.com/a", provider: str = "Example News", domain: str = "example.com",
                related: list[dict] | None = None, extra: str = "") -> str:
     """The text of a story file, written the way the real files are."""
     import json
@@ -52,7 +52,7 @@ def story_text(title: str = "A story", *, published: str = "2020-06-10T23:46:00Z
         "published: false",
         "provider:",
         f"  name: {json.dumps(provider)}",
-        "  domain: example.com",
+        f"  domain: {domain}",
         "topics:",
         "  - AI",
     ]
@@ -65,7 +65,7 @@ def story_text(title: str = "A story", *, published: str = "2020-06-10T23:46:00Z
             lines.append(f"    webUrl: {json.dumps(item.get('url', 'https://other.example/x'))}")
             lines.append("    provider:")
             lines.append(f"      name: {json.dumps(item.get('provider', 'Other'))}")
-            lines.append("      domain: other.example")
+            lines.append(f"      domain: {item.get('domain', 'other.example')}")
             lines.append(f"    quality: {item.get('quality', 70)}")
     if extra:
         lines.append(extra)

@@ -151,3 +151,15 @@ async def test_a_short_terminal_gives_the_coverage_list_the_chart_label_and_prev
     async with app.run_test(size=(120, 40)) as pilot:
         await highlight_second_story(pilot, app)
         assert "per day from" in screen_text(app)
+
+
+async def test_an_article_listed_twice_is_one_row_marked_with_its_copies(make_folder):
+    twice = {"title": "Said twice", "url": "https://other.example/twice", "published": "2020-06-11T00:00:00Z"}
+    folder = make_folder({"a.md": story_text("Story", related=[twice, {**twice, "url": "https://www.other.example/twice/"}])})
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter", "j")
+        text = screen_text(app)
+        assert "2× Said twice" in text
+        assert "Listed 2 times" in text

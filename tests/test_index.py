@@ -229,3 +229,39 @@ def test_a_whole_list_query_does_not_hold_up_the_screen(folder):
         holder.join()
     assert list(ids[0]) == list(corpus.story_ids("newest"))
     corpus.close()
+
+
+def test_an_outlet_article_in_several_stories_coverage_is_one_row(make_folder):
+    reuters = {"title": "The Reuters piece", "url": "https://www.reuters.com/a", "provider": "Reuters",
+               "domain": "reuters.com", "published": "2020-06-01T12:00:00Z"}
+    folder = make_folder({
+        "old.md": story_text("Old story", url="https://example.com/1", published="2020-06-01T00:00:00Z",
+                             related=[reuters, reuters]),  # listed twice in one file
+        "new.md": story_text("New story", url="https://example.com/2", published="2020-06-05T00:00:00Z",
+                             related=[{**reuters, "url": "https://reuters.com/a/"}]),
+        "own.md": story_text("Reuters' own", url="https://www.reuters.com/own", provider="Reuters",
+                             domain="www.reuters.com", published="2020-06-03T00:00:00Z"),
+    })
+    corpus = Corpus(str(folder))
+    corpus.scan(verify_workers=0)
+    rows = corpus.index.outlet_articles("reuters.com")
+    by_title = {row[2]: row for row in rows}
+    assert len(rows) == 2
+    assert by_title["Reuters' own"][3] is None
+    story_id, _, _, within, holders = by_title["The Reuters piece"]
+    assert (within, holders) == ("New story", 2)  # goes to the newest story that holds it
+    assert corpus.rows([story_id])[story_id].title == "New story"
+
+
+def test_linked_stories_count_a_shared_article_once(make_folder):
+    shared = {"title": "Shared", "url": "https://shared.example/x", "provider": "Shared"}
+    folder = make_folder({
+        "a.md": story_text("A", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
+        "b.md": story_text("B", url="https://example.com/2", published="2020-06-02T00:00:00Z",
+                           related=[shared, shared, {"title": "Other", "url": "https://o.example/y"}]),
+    })
+    corpus = Corpus(str(folder))
+    corpus.scan(verify_workers=0)
+    ids = {corpus.rows([i])[i].title: i for i in corpus.story_ids()}
+    assert corpus.index.linked_stories(ids["B"]) == [(ids["A"], "A", 1)]
+    assert corpus.index.linked_stories(ids["A"]) == [(ids["B"], "B", 1)]

@@ -669,29 +669,37 @@ class Index:
         """Other stories of the folder that cover the same articles: (id, title, shared).
 
         Shared means a related article with the same URL, or one story's own
-        article in the other's coverage."""
+        article in the other's coverage; an article listed twice counts once."""
         return self.query(
             "WITH mine(url_key) AS ("
             "  SELECT url_key FROM related WHERE story = :id AND url_key != ''"
             "  UNION SELECT url_key FROM stories WHERE id = :id AND url_key != ''),"
-            " theirs(story) AS ("
-            "  SELECT r.story FROM related r JOIN mine USING (url_key)"
-            "  UNION ALL SELECT s.id FROM stories s JOIN mine USING (url_key))"
-            " SELECT s.id, s.title, count(*) FROM theirs JOIN stories s ON s.id = theirs.story"
+            " theirs(story, url_key) AS ("
+            "  SELECT r.story, url_key FROM related r JOIN mine USING (url_key)"
+            "  UNION ALL SELECT s.id, url_key FROM stories s JOIN mine USING (url_key))"
+            " SELECT s.id, s.title, count(DISTINCT theirs.url_key) FROM theirs JOIN stories s ON s.id = theirs.story"
             " WHERE s.id != :id AND s.folder = :folder GROUP BY s.id"
             " ORDER BY count(*) DESC, s.published DESC LIMIT :limit",
             {"id": story_id, "folder": self.folder_id, "limit": limit},
         )
 
     @_guarded
-    def outlet_articles(self, outlet: str) -> list[tuple[int, int | None, str, str | None]]:
-        """Every story and related article from one outlet:
-        (story id, published, title, None for the story's own or the title of the story it is coverage in)."""
+    def outlet_articles(self, outlet: str) -> list[tuple[int, int | None, str, str | None, int]]:
+        """Every story and related article from one outlet, each article once:
+        (story id, published, title, None for a story of its own or the title of a
+        story whose coverage holds it, the number of stories whose coverage holds it).
+
+        An article in several stories' coverage (or listed twice in one) is one row,
+        which goes to the newest of those stories."""
         return self.query(
-            "SELECT * FROM (SELECT s.id, s.published AS at, s.title, NULL FROM stories s"
+            "SELECT * FROM (SELECT s.id, s.published AS at, s.title, NULL, 0 FROM stories s"
             " WHERE s.folder = :folder AND s.outlet = :outlet"
-            " UNION ALL SELECT s.id, r.published, r.title, s.title FROM related r JOIN stories s ON s.id = r.story"
-            " WHERE s.folder = :folder AND r.outlet = :outlet) ORDER BY at IS NULL, at DESC",
+            " UNION ALL SELECT id, at, title, within, holders FROM ("
+            "  SELECT s.id, r.published AS at, r.title, s.title AS within, count(DISTINCT s.id) AS holders,"
+            "   max(coalesce(s.published, -1e18)) FROM related r JOIN stories s ON s.id = r.story"  # the newest holder's row
+            "  WHERE s.folder = :folder AND r.outlet = :outlet"
+            "  GROUP BY CASE WHEN r.url_key != '' THEN r.url_key ELSE r.story || ' ' || r.position END))"
+            " ORDER BY at IS NULL, at DESC",
             {"folder": self.folder_id, "outlet": outlet},
         )
 

@@ -16,7 +16,7 @@ KEYS: list[tuple[str, str]] = [
     ("g / Home, G / End", "first / last"),
     ("PgDn, PgUp", "page down / up"),
     ("Tab, Shift+Tab", "next / previous pane"),
-    ("Enter", "from a story to its coverage"),
+    ("Enter", "from a story to its coverage; on a linked story or an outlet's article, go there"),
     ("Esc", "back to the story list; in the query bar, clear the query"),
     ("/", "search: the list narrows as you type (Enter keeps the query)"),
     ("s", "cycle the sort: newest, oldest, quality, heat, coverage, provider, title"),

@@ -14,9 +14,11 @@ from reader.widgets.row_list import Column, ItemSource, Row, RowList
 from reader.widgets.text import plural, short_date
 
 
-def _article_row(item: tuple[int, int | None, str, str | None]) -> Row:
-    _, published, title, within = item
+def _article_row(item: tuple[int, int | None, str, str | None, int]) -> Row:
+    _, published, title, within, holders = item
     role = "its story" if within is None else f"in: {within}"
+    if holders > 1:
+        role = f"in {holders} stories: {within}"
     return Row((short_date(from_epoch(published)), title, role), "strong" if within is None else "")
 
 
@@ -42,6 +44,8 @@ class OutletScreen(ModalScreen[int | None]):
             )
             yield RowList([Column(10, dim=True), Column(0), Column(36, dim=True, hide_below=80)],
                           ItemSource(self.rows, _article_row), empty_text="Nothing from this outlet.", id="outlet-list")
+            yield Static("Enter goes to the story (for an article, the newest story whose coverage holds it)."
+                         " Esc closes.", classes="hint")
 
     def on_row_list_selected(self, message: RowList.Selected) -> None:
         message.stop()

@@ -29,8 +29,8 @@ class TimelineSource:
         quality = "" if article.quality is None else str(article.quality)
         mark = "◆" if index == self.picked else "▶" if entry.is_story else " "
         title = article.title or "(no title)"
-        if entry.duplicates:
-            title += f" (+{entry.duplicates} same)"
+        if entry.duplicates:  # in front: a note after the title is cut off with it
+            title = f"{entry.duplicates + 1}× {title}"
         return Row((mark, entry.lag_text, article.provider.label, short_date(entry.published), quality, title),
                    "strong" if entry.is_story else "")
 
@@ -114,20 +114,24 @@ class CoveragePane(Vertical):
         self.border_title = f"{plural(len(story.related), 'article')} · {plural(distinct_outlets(story), 'outlet')}"
         self.border_subtitle = f"coverage by {self.sort}"
         bucket, counts, start = histogram(entries)
+        if start is not None:
+            # Hours are shown in local time; days and weeks are UTC ones, so their UTC date is said.
+            since = f"{start.astimezone():%Y-%m-%d %H:%M}" if bucket == "hour" else f"{start:%Y-%m-%d} UTC"
         if start is not None and len(counts) == 1:
             # One bar would fill the chart's whole width, which reads as a lot of coverage.
             chart.data = []
-            label.update(Text(f"{plural(counts[0], 'article')} in the {bucket} from "
-                              f"{start.astimezone():%Y-%m-%d %H:%M}", style="dim"))
+            label.update(Text(f"{plural(counts[0], 'article')} in the {bucket} from {since}", style="dim"))
         elif start is not None:
             chart.data = counts
-            label.update(Text(f"per {bucket} from {start.astimezone():%Y-%m-%d %H:%M} · max {max(counts)}",
-                              style="dim"))
+            label.update(Text(f"per {bucket} from {since} · max {max(counts)}", style="dim"))
         else:
             chart.data = []
             label.update(Text("no dates to chart", style="dim"))
 
-    def show_article(self, article: Article | None) -> None:
+    def show_entry(self, entry: TimelineEntry | None) -> None:
+        self.show_article(entry.article if entry else None, entry.duplicates if entry else 0)
+
+    def show_article(self, article: Article | None, duplicates: int = 0) -> None:
         text = Text()
         if article is not None:
             text.append(article.title or "(no title)", style="bold")
@@ -141,6 +145,9 @@ class CoveragePane(Vertical):
             text.append("\n")
             if article.web_url:
                 text.append(article.web_url + "\n", style="underline")
+            if duplicates:
+                text.append(f"Listed {duplicates + 1} times (the same URL, its AMP or CDN AMP form, or repeated);"
+                            " counted once.\n", style="italic")
             if article.excerpt:
                 text.append(article.excerpt)
         self.preview.update(text)

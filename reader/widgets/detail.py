@@ -114,7 +114,7 @@ class LinkedStories(RowList):
     """Other stories in the folder that cover the same articles; Enter goes there."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__([Column(0), Column(9, align="right", dim=True)],
+        super().__init__([Column(0), Column(10, align="right", dim=True)],
                          empty_text="No other story here covers the same articles.", **kwargs)
         self.linked: list[tuple[int, str, int]] = []  # (story id, title, articles shared)
 

@@ -346,6 +346,51 @@ def test_real_sample_outlet_counts(real_corpus):
         assert sum(len(e.members) for e in entries) == len(parsed.related) + 1, name
 
 
+def _utc_time(value) -> datetime | None:
+    if isinstance(value, str):
+        from dateutil import parser
+        value = parser.isoparse(value)
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _raw_lag_text(seconds: int) -> str:
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"+{minutes}m"
+    if minutes < 24 * 60:
+        return f"+{minutes // 60}h {minutes % 60}m"
+    return f"+{minutes // (24 * 60)}d {minutes // 60 % 24}h"
+
+
+def test_real_sample_lags(real_corpus):
+    """Each entry's lag against the earliest time in the file, read straight from the YAML."""
+    lags = 0
+    for name in sorted(os.listdir(real_corpus)):
+        text = (real_corpus / name).read_text(encoding="utf-8")
+        document = yaml.load(_FRONT.match(text).group(1), Loader=yaml.CSafeLoader)
+        times = [_utc_time(item.get("publishedDateTime")) for item in [document, *(document.get("related") or [])]]
+        known = [t for t in times if t is not None]
+        entries = timeline(read_story(str(real_corpus / name), name))
+        if not known:
+            continue
+        first = min(known)
+        assert entries[0].is_first and entries[0].lag_text == "first", name
+        assert _utc_time(entries[0].published) == first, name
+        for entry in entries[1:]:
+            if entry.published is None:
+                assert entry.lag_text == "?", name
+                continue
+            seconds = int((_utc_time(entry.published) - first).total_seconds())
+            assert entry.lag_text == _raw_lag_text(seconds), (name, entry.article.title)
+            lags += 1
+        # every time in the file is some entry's (folded copies keep the earliest of theirs)
+        shown = {_utc_time(m.published) for e in entries for m in e.members}
+        assert set(known) <= shown, name
+    assert lags > 10_000
+
+
 def test_story_files_round_trip(make_folder):
     related = [
         {"title": "Later", "published": "2020-06-11T01:46:00Z", "url": "https://other.example/x", "provider": "Other"},

@@ -137,6 +137,7 @@ class ReaderApp(App[None]):
     ]
 
     survive_errors = True  # tests turn this off, so that bugs fail them
+    scan_failed = False
 
     def __init__(
         self,
@@ -282,6 +283,7 @@ class ReaderApp(App[None]):
             self.post_message(ScanProgress(replace(progress), ids, last_count))
 
         self._scan_started, self._scan_listed = time.monotonic(), False
+        self.scan_failed = False
         if self.watch:
             # Watched from before the walk: a change made while it runs is still seen after.
             self.corpus.folder_watch()
@@ -371,7 +373,10 @@ class ReaderApp(App[None]):
     def _update_status(self) -> None:
         progress = self.progress
         text = Text()
-        if not self.list_complete:
+        if self.scan_failed:
+            text.append("Reading the folder stopped on an error (see the notice); ", style="bold red")
+            text.append(f"{self.story_list.row_count:,} stories shown")
+        elif not self.list_complete:
             text.append("⏳ Reading stories… ", style="bold")
             text.append(f"{progress.files_read:,} files read, {progress.files_seen:,} found")
         else:
@@ -587,7 +592,7 @@ class ReaderApp(App[None]):
             return
         raw = self.corpus.raw_text(story_id)
         if isinstance(raw, Problem):
-            self.notify(f"{raw.path}: {raw.describe()}", severity="warning", markup=False)
+            self.notify(raw.line_of_text(), severity="warning", markup=False)
         else:
             self.push_screen(RawScreen(self.corpus.index.path_of(story_id) or "", raw))
 
@@ -684,6 +689,9 @@ class ReaderApp(App[None]):
             if not self.survive_errors:
                 raise event.worker.error
             self.report_error(event.worker.error)
+            if event.worker.group == "scan":  # the status must not say "reading" for ever
+                self.scan_failed = True
+                self._update_status()
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from reader import __version__, startup
+from reader.data.sanitize import shown_path
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 _COMMANDS = ("check", "export")
 
 
@@ -94,13 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
         print(f"reader: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return EXIT_BUG
 
 
 def _run(command: str, args: argparse.Namespace) -> int:
     path = args.path if args.path is not None else str(bundled_seeds())
     if not os.path.exists(path):
-        print(f"reader: {path}: no such file or folder", file=sys.stderr)
+        what = "a symbolic link to nothing, or a link loop" if os.path.lexists(path) else "no such file or folder"
+        print(f"reader: {shown_path(path)}: {what}", file=sys.stderr)
         return EXIT_USAGE
     from reader.data.corpus import Corpus
     from reader.data.discover import DEFAULT_MAX_BYTES
@@ -127,10 +129,10 @@ def _check(corpus) -> int:
     progress = corpus.scan()
     problems = corpus.problems()
     for problem in problems:
-        print(f"{problem.path}: {problem.describe()}")
+        print(problem.line_of_text())
     stories = "story" if progress.stories == 1 else "stories"
     noun = "problem" if len(problems) == 1 else "problems"
-    others = f", {progress.not_stories} other files skipped" if progress.not_stories else ""
+    others = f", {progress.not_stories} other {'file' if progress.not_stories == 1 else 'files'} skipped" if progress.not_stories else ""
     print(f"{progress.stories} {stories}, {len(problems)} {noun}{others}")
     return EXIT_PROBLEMS if problems else EXIT_OK
 

@@ -200,6 +200,22 @@ async def test_help_explains_the_marks():
             assert f"  {mark} " in text
         assert "the first report" in text
 
+async def test_a_scan_that_fails_says_so_instead_of_reading_for_ever(make_folder, monkeypatch):
+    folder = make_folder({"a.md": story_text("Fine")})
+    app = make_app(folder)
+    app.survive_errors = True  # as for a user: the error becomes a notice
+
+    def broken_scan(*args, **kwargs):
+        raise RuntimeError("a bug in the scan")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app.corpus, "scan", broken_scan)
+        app.scan_folder()
+        await wait_for(pilot, lambda: app.scan_failed)
+        await pilot.pause()
+        assert "Reading the folder stopped on an error" in _lines(app)
+        assert any("a bug in the scan" in note.message for note in app._notifications)
+
 def test_help_names_every_bound_key():
     from reader.app import ReaderApp
     from reader.widgets.row_list import RowList

@@ -50,7 +50,7 @@ def test_check_problems(tmp_path, capsys):
     assert lines == [
         "bad.md: title is a list, not text",
         "yaml.md: front matter is not valid YAML: did not find expected node content (line 4, column 1)",
-        "5 stories, 2 problems, 1 other files skipped",
+        "5 stories, 2 problems, 1 other file skipped",
     ]
 
 
@@ -131,6 +131,33 @@ def test_hostile_folder_never_tracebacks(tmp_path, capsys):
     code, out, _ = run(capsys, "export", str(root))
     assert code == 0 and [d["path"] for d in json.loads(out)] == ["date.md"]
 
+
+def test_odd_names_and_huge_numbers_neither_stop_a_run_nor_reach_the_terminal(tmp_path, capsys):
+    root = tmp_path / "h"
+    root.mkdir()
+    (root / "big.md").write_text("---\ntitle: Big\nquality: 99999999999999999999999\n---\n")
+    (root / "\x1b]0;PWNED\x07\x1b[31mesc.md").write_text("---\n- a list\n---\n")
+    (root / "two\nlines.md").write_text("---\n- a list\n---\n")
+    with open(os.fsencode(root) + b"/bad\xff.md", "wb") as file:
+        file.write(b"---\ntitle: T\n---\n")
+    (root / "notes.bin").write_bytes(b"plain")
+    code, out, _ = run(capsys, "check", str(root))
+    assert code == 1
+    assert "\x1b" not in out and "\x07" not in out
+    assert out.splitlines() == [
+        "\\x1b]0;PWNED\\x07\\x1b[31mesc.md: front matter is a list, not a set of keys and values",
+        "bad\\xff.md: the name is not UTF-8; rename it to have it read",
+        "two\\x0alines.md: front matter is a list, not a set of keys and values",
+        "1 story, 3 problems, 1 other file skipped",
+    ]
+    code, out, _ = run(capsys, "export", str(root))
+    assert code == 0 and [(d["path"], d["quality"]) for d in json.loads(out)] == [("big.md", None)]
+
+
+def test_a_path_that_is_a_link_loop_is_named_so(tmp_path, capsys):
+    os.symlink("loop", tmp_path / "loop")
+    code, _, err = run(capsys, "check", str(tmp_path / "loop"))
+    assert code == 2 and "a symbolic link to nothing, or a link loop" in err
 
 def test_subprocess_no_traceback(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(PROJECT))

@@ -70,6 +70,10 @@ CASES = {
     "deep_block_seq": ("---\ntitle: T\nx:\n  " + "- " * 100_000 + "1\n---\n", "s.md", "problem", "front matter is nested too deeply"),
     "moderate_nesting_ok": ("---\ntitle: T\nx: " + "[" * 50 + "]" * 50 + "\n---\n", "s.md", "story", lambda s: s.title == "T"),
     "python_tag": ("---\ntitle: T\nx: !!python/object/apply:os.system ['touch /tmp/pwned']\n---\n", "s.md", "problem", "front matter is not valid YAML"),
+    "huge_integers": ("---\ntitle: T\nquality: 99999999999999999999999\nheat: '-1e30'\nrelated:\n  - title: R\n"
+                      "    quality: 18446744073709551616\n---\n", "s.md", "story",
+                      lambda s: s.article.quality is None and s.article.heat is None and s.related[0].quality is None
+                      and sum("too large a number" in w for w in s.warnings) == 3),
     "python_name": ("---\ntitle: !!python/name:os.system\n---\n", "s.md", "problem",
                     "front matter is not valid YAML: the tag !!python/name:os.system is not read"),
     "local_tag": ("---\ntitle: !shout T\n---\n", "s.md", "problem", "front matter is not valid YAML: the tag !shout is not read"),
@@ -265,3 +269,25 @@ def test_non_story_files_counted_not_problems(tmp_path):
     found = _scan(tmp_path)
     assert found["image.png"] == NotAStory("image.png") and found["notes"] == NotAStory("notes")
     assert isinstance(found["s.md"], Story)
+
+
+def test_a_folder_link_out_of_the_opened_folder_is_not_followed(tmp_path):
+    root = tmp_path / "root"
+    (root / "real").mkdir(parents=True)
+    (root / "real" / "s.md").write_text(STORY)
+    os.symlink("/", root / "everything")  # followed, it would read the whole machine
+    os.symlink("real", root / "alias")  # inside: the same folder, read once
+    found = _scan(root)
+    assert found["everything"] == Problem("everything", "symbolic link to a folder outside the one opened; not followed")
+    assert sum(isinstance(v, Story) for v in found.values()) == 1
+
+
+def test_a_file_name_that_is_not_utf8_is_a_problem_shown_escaped(tmp_path):
+    os.makedirs(os.fsencode(tmp_path / "folder") + b"\xff")
+    with open(os.fsencode(tmp_path) + b"/bad\xfe.md", "wb") as file:
+        file.write(STORY.encode())
+    (tmp_path / "good.md").write_text(STORY)
+    found = _scan(tmp_path)
+    assert found["bad\\xfe.md"] == Problem("bad\\xfe.md", "the name is not UTF-8; rename it to have it read")
+    assert isinstance(found["folder\\xff"], Problem)
+    assert isinstance(found["good.md"], Story)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from reader.data.sanitize import clean_line, clean_text
@@ -61,3 +63,13 @@ def test_idempotent():
     line = clean_line(raw)
     assert clean_line(line) == line
     assert "\n" not in line
+
+
+def test_shown_path_writes_out_what_a_terminal_must_not_see():
+    from reader.data.sanitize import shown_path
+
+    assert shown_path("plain/é story.md") == "plain/é story.md"
+    assert shown_path("\x1b]0;T\x07\x1b[31mx.md") == "\\x1b]0;T\\x07\\x1b[31mx.md"
+    assert shown_path("a\nb\tc.md") == "a\\x0ab\\x09c.md"
+    assert shown_path(os.fsdecode(b"bad\xff.md")) == "bad\\xff.md"
+    assert shown_path("\u202egnp.md") == "\\u202egnp.md"

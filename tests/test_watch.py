@@ -83,3 +83,18 @@ def test_a_link_loop_is_watched_once(tmp_path):
         assert watch.wait(2)
     finally:
         watch.close()
+
+
+def test_a_link_to_a_folder_outside_is_not_watched(tmp_path):
+    (tmp_path / "root").mkdir()
+    (tmp_path / "outside").mkdir()
+    os.symlink(tmp_path / "outside", tmp_path / "root" / "out")
+    os.symlink("/", tmp_path / "root" / "everything")  # watched, it would use up the system's watches
+    watch = FolderWatch.start(str(tmp_path / "root"))
+    assert watch is not None
+    try:
+        assert sorted(watch._folders.values()) == [str(tmp_path / "root")]
+        (tmp_path / "outside" / "x.md").write_text("x")
+        assert not watch.wait(0.3)
+    finally:
+        watch.close()

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from reader.data.coverage import distinct_outlets, histogram, timeline
 from reader.data.records import Article, Story
+from reader.data.sanitize import shown_path
 
 # Characters Markdown (CommonMark and GitHub's tables, strikethrough and
 # autolinks) may read as syntax anywhere in a line; each gets a backslash.
@@ -99,7 +100,7 @@ def _story_section(story: Story) -> list[str]:
     if distinct != related:
         coverage += f" ({distinct} once each)"
     meta.append(("Outlets", coverage))
-    meta.append(("File", escape(story.path)))
+    meta.append(("File", escape(shown_path(story.path))))
     lines += [f"- **{name}:** {value}" for name, value in meta]
     if article.excerpt:
         lines.append("")

@@ -332,17 +332,22 @@ class _Coercer:
         if isinstance(value, bool):
             self.warn(f"{key} is true/false, not a number; left out")
             return None
+        number = None
         if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value == value and abs(value) != float("inf"):
-            return round(value)
-        if isinstance(value, str):
+            number = value
+        elif isinstance(value, float) and value == value and abs(value) != float("inf"):
+            number = round(value)
+        elif isinstance(value, str):
             try:
-                return round(float(value.strip()))
+                number = round(float(value.strip()))
             except (ValueError, OverflowError):
                 pass
-        self.warn(f"{key} {_show(value)} is not a number; left out")
-        return None
+        if number is None:
+            self.warn(f"{key} {_show(value)} is not a number; left out")
+        elif not _INT64_MIN <= number <= _INT64_MAX:  # the index keeps 64-bit integers, as SQLite does
+            self.warn(f"{key} {_show(value)} is too large a number; left out")
+            number = None
+        return number
 
     def flag(self, value: object, key: str) -> bool | None:
         self.spend()
@@ -548,6 +553,8 @@ def _bounded_text(value: object, coercer: _Coercer) -> str:
 
 # --------------------------------------------------------------------------- list entry
 
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 _ENTRY_KEYS = frozenset({"title", "provider", "publishedDateTime", "excerpt", "webUrl", "quality", "heat", "topics"})
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from reader.data.sanitize import shown_path
+
 
 class Provider(NamedTuple):
     name: str = ""
@@ -84,6 +86,10 @@ class Problem(NamedTuple):
         if self.line is not None:
             where = f" (line {self.line}" + (f", column {self.column})" if self.column else ")")
         return f"{self.reason}{where}"
+
+    def line_of_text(self) -> str:
+        """`path: reason`, as `reader check` prints it, with the path safe to show."""
+        return f"{shown_path(self.path)}: {self.describe()}"
 
 
 class StoryRow(NamedTuple):

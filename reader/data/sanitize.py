@@ -45,3 +45,24 @@ def clean_line(value: str) -> str:
     if not value.isprintable() or "  " in value or value[:1].isspace() or value[-1:].isspace():
         value = _WHITESPACE.sub(" ", clean_text(value)).strip()
     return value
+
+
+# What a file name may hold that a terminal must not see: controls (newline and
+# tab too), bidirectional controls, and the lone surrogates that stand for the
+# bytes of a name that is not UTF-8.
+_PATH_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown_path(path: str) -> str:
+    """A file's path as text safe to show: every control and undecodable byte
+    written out (`\\x1b`, `\\xff`), so two names never look the same."""
+    if path.isprintable():
+        return path
+    return _PATH_UNSAFE.sub(_escaped, path)

@@ -16,6 +16,8 @@ import struct
 import sys
 import time
 
+from reader.data.discover import link_stays_inside, real_folder
+
 _IN_MODIFY = 0x2
 _IN_ATTRIB = 0x4
 _IN_CLOSE_WRITE = 0x8
@@ -61,6 +63,7 @@ class FolderWatch:
     def _add_tree(self, top: str) -> bool:
         """Watch `top` and the folders under it; False when the system has no watches left."""
         pending = [top]
+        inside = real_folder(top)
         while pending:
             folder = pending.pop()
             try:
@@ -79,7 +82,8 @@ class FolderWatch:
             try:
                 with os.scandir(folder) as listing:
                     pending.extend(entry.path for entry in listing
-                                   if not entry.name.startswith(".") and entry.is_dir())
+                                   if not entry.name.startswith(".") and entry.is_dir()
+                                   and link_stays_inside(entry, inside))
             except OSError:
                 continue
         return True

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.data.records import Problem
+from reader.data.sanitize import shown_path
 from reader.widgets.row_list import Column, ItemSource, Row, RowList
 from reader.widgets.text import plural
 
@@ -23,12 +24,12 @@ class ProblemsScreen(ModalScreen[None]):
         self.problems = problems
 
     def compose(self) -> ComposeResult:
-        path_width = min(48, max((len(problem.path) for problem in self.problems), default=10))
+        path_width = min(48, max((len(shown_path(problem.path)) for problem in self.problems), default=10))
         with Vertical(id="problems-box", classes="dialog") as box:
             box.border_title = plural(len(self.problems), "problem")
             yield RowList(
                 [Column(path_width), Column(0)],
-                ItemSource(self.problems, lambda problem: Row((problem.path, problem.describe()))),
+                ItemSource(self.problems, lambda problem: Row((shown_path(problem.path), problem.describe()))),
                 empty_text="Every file was read without a problem.",
                 id="problems-list",
             )
@@ -49,6 +50,6 @@ class ProblemsScreen(ModalScreen[None]):
             return
         problem = self.problems[index]
         text = Text()
-        text.append(problem.path, style="bold")
+        text.append(shown_path(problem.path), style="bold")
         text.append("\n" + problem.describe())
         detail.update(text)

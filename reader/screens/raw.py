@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.data.sanitize import shown_path
+
 
 class RawScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"
@@ -27,7 +29,7 @@ class RawScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog", id="raw-box") as box:
             box.border_title = "Raw file"
             box.border_subtitle = "Esc closes"
-            yield Static(Text(self.path, style="bold"))
+            yield Static(Text(shown_path(self.path), style="bold"))
             yield Static(Text(self.text))
 
     def action_scroll(self, direction: str) -> None:

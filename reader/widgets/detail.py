@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from reader.data.records import Image, Problem, Story
+from reader.data.sanitize import shown_path
 from reader.widgets.row_list import Column, ItemSource, Row, RowList
 from reader.widgets.text import long_date, plural
 
@@ -61,7 +62,7 @@ def story_text(story: Story, now: datetime) -> Group:
         field("Image" if len(article.images) == 1 else f"Image {number}", _image_line(image))
     for key, value in article.extra:
         field(key, value)
-    field("File", story.path)
+    field("File", shown_path(story.path))
     field("Signature", "present (kept, not decoded)" if story.secured else "")
     for warning in story.warnings:
         field("Warning", warning, "yellow")
@@ -76,7 +77,7 @@ def story_text(story: Story, now: datetime) -> Group:
 def problem_text(problem: Problem) -> Text:
     text = Text()
     text.append("This story cannot be shown\n\n", style="bold")
-    text.append(f"{problem.path}: {problem.describe()}")
+    text.append(problem.line_of_text())
     return text
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
 
 from reader.data.parse import Entry, read_entry, read_raw, read_story
-from conftest import indexed_outcome
+from conftest import SEEDS, indexed_outcome
 from reader.data.records import NotAStory, Problem, Provider, Story
 
 UTC = timezone.utc
@@ -311,3 +312,32 @@ def test_many_related_items_are_not_an_alias_bomb(tmp_path):
     item = "  - title: t\n    excerpt: e\n    provider: {name: n, domain: d}\n    quality: 5\n"
     s = _agree(tmp_path, "title: T\nrelated:\n" + item * 10_000)
     assert len(s.related) == 10_000
+
+
+def test_without_libyaml_the_pure_python_loader_reads_the_same(tmp_path):
+    """Where PyYAML has no libyaml, its pure-Python safe loader is used, with the same outcome."""
+    import subprocess
+    import sys
+
+    (tmp_path / "bad.md").write_text("---\ntitle: [oops\n---\n")
+    (tmp_path / "deep.md").write_text("---\ntitle: T\nx: " + "[" * 600 + "]" * 600 + "\n---\n")
+    (tmp_path / "tag.md").write_text("---\ntitle: !!python/name:os.system\n---\n")
+    files = [str(path) for path in sorted(SEEDS.iterdir())] + [str(tmp_path / n) for n in ("bad.md", "deep.md", "tag.md")]
+    script = (
+        "import sys, json\n"
+        "if sys.argv[1] == 'pure': sys.modules['yaml._yaml'] = None\n"  # as if libyaml were not built
+        "import yaml\n"
+        "from reader.data.parse import read_story\n"
+        "out = []\n"
+        "for path in sys.argv[2:]:\n"
+        "    s = read_story(path, path.rsplit('/', 1)[-1])\n"
+        # the two YAML libraries word their errors differently: the kind and the place must agree
+        "    out.append(repr(s) if type(s).__name__ == 'Story' else [s.reason.split(':')[0], s.line])\n"
+        "print(json.dumps([yaml.__with_libyaml__, out]))\n"
+    )
+    results = {}
+    for kind in ("c", "pure"):
+        done = subprocess.run([sys.executable, "-c", script, kind, *files], capture_output=True, text=True, check=True)
+        results[kind] = json.loads(done.stdout)
+    assert results["pure"][0] is False
+    assert results["pure"][1] == results["c"][1]

@@ -10,7 +10,7 @@ from textual.widgets import Sparkline, Static
 from reader.data.coverage import TimelineEntry, distinct_outlets, histogram, sort_related, timeline
 from reader.data.records import Article, Story
 from reader.widgets.row_list import Column, Row, RowList
-from reader.widgets.text import plural, short_date
+from reader.widgets.text import day_of_year, plural, short_date
 
 COVERAGE_SORTS = ("time", "quality", "provider")
 
@@ -31,14 +31,14 @@ class TimelineSource:
         title = article.title or "(no title)"
         if entry.duplicates:  # in front: a note after the title is cut off with it
             title = f"{entry.duplicates + 1}× {title}"
-        return Row((mark, entry.lag_text, article.provider.label, short_date(entry.published), quality, title),
+        return Row((mark, entry.lag_text, article.provider.label, day_of_year(entry.published), quality, title),
                    "strong" if entry.is_story else "")
 
 
 class CoverageList(RowList):
     def __init__(self, **kwargs) -> None:
         super().__init__(
-            [Column(1), Column(9), Column(14, dim=True), Column(10, dim=True, hide_below=60),
+            [Column(1), Column(9), Column(14, dim=True), Column(6, dim=True, hide_below=50),
              Column(3, align="right"), Column(0)],
             empty_text="No related coverage.",
             **kwargs,

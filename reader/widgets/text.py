@@ -11,6 +11,11 @@ def short_date(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d") if moment else "unknown"
 
 
+def day_of_year(moment: datetime | None) -> str:
+    """`Jun 10`: the day, where the year is said nearby (the coverage chart's label)."""
+    return moment.astimezone().strftime("%b %d") if moment else "?"
+
+
 def long_date(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return "unknown"

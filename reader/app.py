@@ -624,8 +624,6 @@ class ReaderApp(App[None]):
         self.push_screen(CompareScreen(left, right))
 
     def action_outlet_view(self) -> None:
-        from reader.screens.outlet import OutletScreen
-
         target = self._target()
         if target is None:
             return
@@ -633,9 +631,20 @@ class ReaderApp(App[None]):
         if not outlet:
             self.notify("This article names no outlet.", markup=False)
             return
+        self.read_outlet(target.provider.label, outlet)
+
+    @work(thread=True, exclusive=True, group="outlet", exit_on_error=False)
+    def read_outlet(self, label: str, outlet: str) -> None:
+        # Off the UI thread: a large outlet in a large folder is thousands of related rows.
         index = self.corpus.index
         first, known = index.times_first(outlet)
-        self.push_screen(OutletScreen(target.provider.label, index.outlet_articles(outlet), first, known),
+        rows = index.outlet_articles(outlet)
+        self.call_from_thread(self._show_outlet, label, rows, first, known)
+
+    def _show_outlet(self, label: str, rows: list, first: int, known: int) -> None:
+        from reader.screens.outlet import OutletScreen
+
+        self.push_screen(OutletScreen(label, rows, first, known),
                          lambda story_id: story_id is not None and self.jump_to_story(story_id))
 
     def action_export(self) -> None:

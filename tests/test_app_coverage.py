@@ -54,7 +54,7 @@ async def test_outlet_view_lists_an_outlets_articles_and_goes_to_the_story():
     async with app.run_test(size=(140, 40)) as pilot:
         await highlight_second_story(pilot, app)
         await pilot.press("enter", "P")  # the Washington Post, from the coverage pane
-        assert isinstance(app.screen, OutletScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, OutletScreen))
         text = screen_text(app)
         assert "Washington Post" in text
         assert "first to report 1 of 2 stories" in text

@@ -138,6 +138,7 @@ class ReaderApp(App[None]):
 
     survive_errors = True  # tests turn this off, so that bugs fail them
     scan_failed = False
+    _listed_edits: int | None = None  # the index's edits when the scan last listed the stories
 
     def __init__(
         self,
@@ -272,14 +273,18 @@ class ReaderApp(App[None]):
         def report(progress: LoadProgress) -> None:
             # The list order is read here, in the loader thread, when it changed, and while
             # a folder is first read at most once a second: the reading needs the CPU more.
+            # Only when the index changed: querying again with nothing new would drop a story
+            # just read from an unread-only list, on every look for changes.
             nonlocal last_count, listed_sent, ids_at
             ids = None
             final = (progress.listed and not listed_sent) or progress.done
             if final or time.monotonic() - ids_at >= _LOADING_LIST_SECONDS:
-                count = self.corpus.story_count() if progress.files_read or progress.listed else last_count
-                if count != last_count or final:
+                edits = self.corpus.index.edits
+                if edits != self._listed_edits:
+                    last_count = self.corpus.story_count()
                     ids = self.corpus.story_ids(self.sort, *self._filter())
-                    last_count, listed_sent, ids_at = count, progress.listed, time.monotonic()
+                    self._listed_edits = edits
+                listed_sent, ids_at = progress.listed, time.monotonic()
             self.post_message(ScanProgress(replace(progress), ids, last_count))
 
         self._scan_started, self._scan_listed = time.monotonic(), False
@@ -302,6 +307,8 @@ class ReaderApp(App[None]):
         if message.ids is not None:
             self.total = message.total
             self._show_ids(message.ids)
+            if self.loaded and self.shown_id is not None and self.shown_id == self.story_list.current_id():
+                self.load_story(self.shown_id)  # its file may be the one that changed
         self._show_new_notices()
         if message.progress.done:
             self.loaded = True
@@ -432,6 +439,7 @@ class ReaderApp(App[None]):
         story_id = self.story_list.current_id()
         if story_id is None:
             self._show_story(None, None)
+            self.linked.show([])
         else:
             self.load_story(story_id)
 
@@ -441,9 +449,14 @@ class ReaderApp(App[None]):
         self.post_message(StoryLoaded(story_id, story, self.corpus.index.linked_stories(story_id)))
 
     def on_story_loaded(self, message: StoryLoaded) -> None:
-        if message.story_id == self.story_list.current_id():
-            self._show_story(message.story_id, message.story)
-            self.linked.show(message.linked)
+        if message.story_id != self.story_list.current_id():
+            return
+        if message.story_id == self.shown_id and message.story == self._story:
+            if message.linked != self.linked.linked:
+                self.linked.show(message.linked)
+            return  # read again after a change elsewhere in the folder: the panes keep their place
+        self._show_story(message.story_id, message.story)
+        self.linked.show(message.linked)
 
     def _show_story(self, story_id: int | None, story: Story | Problem | None) -> None:
         self.shown_id = story_id

@@ -177,3 +177,48 @@ async def test_a_query_on_a_large_folder_shows_its_first_rows_then_all(make_fold
         await wait_for(pilot, lambda: "7 of 7 stories" in screen_text(app))
         assert calls[:2] == ["first rows", "all"]
         assert titles(app)[0] == "Cloud story 6"
+
+
+async def test_a_look_for_changes_that_finds_none_leaves_an_unread_only_list_alone(folder):
+    app = make_app(folder, read_after=0.5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: "unread only" in screen_text(app) and len(titles(app)) == 3)
+        story_list = app.query_one(StoryList)
+        await wait_for(pilot, lambda: story_list.stories.story_row(0).read)
+        for _ in range(2):  # what the folder watch does every few seconds
+            app.loaded = False
+            app.scan_folder()
+            await wait_for(pilot, lambda: app.loaded)
+            await pilot.pause(0.1)
+        assert len(titles(app)) == 3  # the story just read stays until the list is asked for again
+        await pilot.press("u", "u")
+        await wait_for(pilot, lambda: len(titles(app)) == 2)
+
+
+async def test_the_story_pane_follows_an_edit_of_the_highlighted_file(folder):
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert "Another cloud story" in screen_text(app)
+        (folder / "c.md").write_text(story_text("Another cloud story, corrected", published="2020-06-12T10:00:00Z",
+                                                 provider="Reuters", url="https://example.com/c"))
+        app.scan_folder()
+        await wait_for(pilot, lambda: app._story.article.title == "Another cloud story, corrected")
+        assert "Another cloud story, corrected" in screen_text(app)
+
+
+async def test_no_match_leaves_no_linked_stories_behind(make_folder):
+    shared = {"title": "Shared", "url": "https://shared.example/x"}
+    folder = make_folder({
+        "a.md": story_text("First", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
+        "b.md": story_text("Second", url="https://example.com/2", published="2020-06-02T00:00:00Z", related=[shared]),
+    })
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: "Also covering" in screen_text(app))
+        await pilot.press("slash", *"nothingmatches")
+        await wait_for(pilot, lambda: "No story matches" in screen_text(app))
+        await wait_for(pilot, lambda: "Also covering" not in screen_text(app))

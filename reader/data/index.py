@@ -203,6 +203,7 @@ class Index:
         self.notices: list[str] = []
         self._lock = threading.RLock()
         self.generation = 0  # changes when the index had to start again, empty
+        self.edits = 0  # counts writes that change what lists show: no new edits, no need to query again
         self._db = self._open(db_path)
         # Connections for list queries (see _list_reader), kept for the next one.
         self._spare_readers: list[sqlite3.Connection] = []
@@ -361,6 +362,8 @@ class Index:
         Paths in `new` were not in the index: nothing of theirs needs deleting first,
         which on a cold start is most of the writing."""
         folder = self.folder_id
+        if results:
+            self.edits += 1
         files, problems, not_stories = [], [], []
         entries = []
         for path, size, mtime, result in results:
@@ -462,6 +465,8 @@ class Index:
         """Record full parses (see verified_figures): a story's exact figures and coverage,
         or the problem a full parse found."""
         folder = self.folder_id
+        if results:
+            self.edits += 1
         problems, dropped, kinds = [], [], []
         stories = []
         for path, result in results:
@@ -497,6 +502,8 @@ class Index:
     def forget(self, paths: Iterable[str]) -> None:
         """Drop files that are no longer in the folder."""
         paths = list(paths)
+        if paths:
+            self.edits += 1
         keys = [(self.folder_id, path) for path in paths]
         with self._lock, self._transaction() as db:
             self._drop_stories(paths)

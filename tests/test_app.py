@@ -410,3 +410,21 @@ async def test_the_key_bar_shows_keys_rebound_in_the_settings(make_folder):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         assert "f Star" in _lines(app).splitlines()[-1]
+
+
+@pytest.mark.parametrize("theme", ["catppuccin-latte", "textual-light", "nord", "textual-dark"])
+async def test_dim_columns_stay_readable_on_every_theme(theme):
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.theme = theme
+        await pilot.pause()
+        story_list = app.query_one(StoryList)
+        strip = story_list._render_row(1, 100, "", story_list.rich_style)
+        outlet = next(segment for segment in strip if segment.text.startswith("CBS News"))
+        background = story_list.rich_style.bgcolor.get_truecolor()
+        dim = outlet.style.color.get_truecolor()
+        plain = story_list.rich_style.color.get_truecolor()
+        brightness = lambda rgb: 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]  # noqa: E731
+        assert abs(brightness(dim) - brightness(background)) > 60  # readable
+        assert abs(brightness(dim) - brightness(background)) < abs(brightness(plain) - brightness(background))  # dimmer

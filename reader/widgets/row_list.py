@@ -212,7 +212,9 @@ class RowList(ScrollView, can_focus=True):
         shown = [(column, text) for column, text in zip(self.columns, row.cells) if width >= column.hide_below]
         fixed = sum(column.width + 1 for column, _ in shown if column.width)
         flexible = max(1, width - fixed - 1)
-        dim = self.get_component_rich_style("row-list--dim", partial=True)
+        # Its colour worked out against the list's background ($text-muted is "auto 60%": a
+        # partial style has no background to work it out against and comes out white).
+        dim = Style(color=self.get_component_rich_style("row-list--dim").color)
         emphasis = Style()
         if row.emphasis:
             emphasis = self.get_component_rich_style(f"row-list--{row.emphasis}", partial=True)

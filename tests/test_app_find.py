@@ -66,6 +66,12 @@ async def test_a_broken_query_shows_its_error_and_keeps_the_last_result(folder):
         assert len(titles(app)) == 2
         error = str(app.query_one("#query-error").render())
         assert error.strip()
+        app.search_bar.input.value = "foo bar:baz"
+        await pilot.pause(0.1)
+        lines = screen_text(app).splitlines()
+        typed = next(line for line in lines if "foo bar:baz" in line)
+        caret = next(line for line in lines if "^ unknown field" in line)
+        assert caret.index("^") == typed.index("bar:baz")  # the caret is under the field
 
 
 async def test_s_cycles_the_sort(folder):

@@ -50,7 +50,9 @@ class SearchBar(Vertical):
             return
         text = Text()
         if position is not None:
-            text.append(" " * (position + 1) + "^ ", style="bold red")
+            # Under the character: the input's text starts after its border and padding.
+            gutter = self.input.content_region.x - self.content_region.x
+            text.append(" " * (gutter + position) + "^ ", style="bold red")
         text.append(message, style="red")
         error.update(text)
         error.display = True

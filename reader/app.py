@@ -586,6 +586,10 @@ class ReaderApp(App[None]):
         if url is None:
             self.notify(reason, severity="warning", markup=False)
             return
+        missing = _no_browser()
+        if missing:
+            self.notify(f"{missing}; y copies the URL instead.", severity="warning", markup=False)
+            return
         self.open_url(url)
         self.notify(f"Opening {url}", markup=False)
 
@@ -718,6 +722,23 @@ class ReaderApp(App[None]):
     def on_unmount(self) -> None:
         self.workers.cancel_all()
         self.marks.close()
+
+
+# Browsers that run in the terminal would draw over the reader's screen.
+_TEXT_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx", "w3m"})
+
+
+def _no_browser() -> str | None:
+    """Why a link cannot be opened here, or None when a browser is there to open it."""
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return "No web browser was found on this machine"
+    if getattr(browser, "name", "") in _TEXT_BROWSERS:
+        return f"The only browser here is {browser.name}, which would take over this screen"
+    return None
 
 
 def _quoted(value: str) -> str:

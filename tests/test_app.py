@@ -116,6 +116,7 @@ async def test_open_uses_the_browser_for_web_links_only(make_folder, monkeypatch
     app = make_app(folder)
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setattr("reader.app._no_browser", lambda: None)  # as on a desktop
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("o")
@@ -132,12 +133,35 @@ async def test_open_on_the_coverage_pane_opens_the_related_article(monkeypatch):
     app = make_app(SEEDS)
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setattr("reader.app._no_browser", lambda: None)  # as on a desktop
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("enter", "j", "o")  # the story's own report first, then GeekWire's
         assert opened == ["https://www.geekwire.com/2020/congressman-slams-amazons-use-facial-recognition-technology-calls-new-disclosures/"]
         assert app.query_one(CoverageList).entries[0].is_story
 
+
+async def test_open_says_when_there_is_no_browser_to_open_with(monkeypatch):
+    import webbrowser
+
+    app = make_app(SEEDS)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+
+    def no_browser():
+        raise webbrowser.Error("could not locate runnable browser")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        monkeypatch.setattr(webbrowser, "get", no_browser)
+        await pilot.press("o")
+        monkeypatch.setattr(webbrowser, "get", lambda: webbrowser.GenericBrowser("lynx"))
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == []
+        messages = [note.message for note in app._notifications]
+        assert any(m.startswith("No web browser was found") and "y copies the URL" in m for m in messages)
+        assert any("lynx, which would take over this screen" in m for m in messages)
 
 def test_only_http_and_https_are_opened():
     assert web_url_or_reason("https://a.example/x")[0] == "https://a.example/x"

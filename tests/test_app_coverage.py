@@ -163,3 +163,14 @@ async def test_an_article_listed_twice_is_one_row_marked_with_its_copies(make_fo
         text = screen_text(app)
         assert "2× Said twice" in text
         assert "Listed 2 times" in text
+
+
+async def test_linked_stories_say_when_they_are_cut_to_the_ones_sharing_most(make_folder):
+    shared = {"title": "Shared", "url": "https://shared.example/x"}
+    folder = make_folder({f"s{n:02}.md": story_text(f"Story {n}", url=f"https://example.com/{n}",
+                                                   published=f"2020-06-01T{n % 24:02}:{n // 24:02}:00Z", related=[shared])
+                          for n in range(52)})
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: "Also covering these articles (the 50 sharing most)" in screen_text(app))

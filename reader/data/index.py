@@ -24,6 +24,7 @@ from reader.data.records import Entry, Problem, Provider, Story, StoryRow, Verif
 # reason, a field's coercion): a cache from another version is rebuilt, never trusted.
 SCHEMA_VERSION = 9
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2
+LINKED_LIMIT = 50  # linked stories shown at most, those sharing the most articles first
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS folders (
@@ -672,7 +673,7 @@ class Index:
         )
 
     @_guarded
-    def linked_stories(self, story_id: int, limit: int = 50) -> list[tuple[int, str, int]]:
+    def linked_stories(self, story_id: int, limit: int = LINKED_LIMIT) -> list[tuple[int, str, int]]:
         """Other stories of the folder that cover the same articles: (id, title, shared).
 
         Shared means a related article with the same URL, or one story's own

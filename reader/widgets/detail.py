@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from reader.data.index import LINKED_LIMIT
 from reader.data.records import Image, Problem, Story
 from reader.data.sanitize import shown_path
 from reader.widgets.row_list import Column, ItemSource, Row, RowList
@@ -122,7 +123,8 @@ class LinkedStories(RowList):
     def show(self, rows: list[tuple[int, str, int]]) -> None:
         self.linked = rows
         self.set_source(ItemSource(rows, lambda row: Row((row[1], f"{row[2]} shared"))), 0)
-        self.border_title = f"Also covering these articles ({len(rows)})"
+        shown = f"the {len(rows)} sharing most" if len(rows) >= LINKED_LIMIT else str(len(rows))
+        self.border_title = f"Also covering these articles ({shown})"
         self.display = bool(rows)
 
     def current_story_id(self) -> int | None:

@@ -307,15 +307,17 @@ class ReaderApp(App[None]):
         if message.ids is not None:
             self.total = message.total
             self._show_ids(message.ids)
-            if self.loaded and self.shown_id is not None and self.shown_id == self.story_list.current_id():
-                self.load_story(self.shown_id)  # its file may be the one that changed
         self._show_new_notices()
+        current = self.story_list.current_id()
         if message.progress.done:
             self.loaded = True
-            if self.watch:
-                # Walking the folder for changes takes at most a fifth of the time (a walk of
-                # 100,000 files is not free); where the system says when it changes, sooner.
-                self.wait_for_changes(max(self.rescan_seconds, 5 * (self._walk_seconds or 0)))
+        if message.ids is not None and self.loaded and current is not None and current == self.shown_id:
+            # Its file may be the one that changed; its linked stories may be new from the verify pass.
+            self.load_story(current)
+        if message.progress.done and self.watch:
+            # Walking the folder for changes takes at most a fifth of the time (a walk of
+            # 100,000 files is not free); where the system says when it changes, sooner.
+            self.wait_for_changes(max(self.rescan_seconds, 5 * (self._walk_seconds or 0)))
         self._update_status()
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)

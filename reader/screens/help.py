@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -55,16 +56,14 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        text = Text()
-        text.append("Keys\n\n", style="bold")
-        width = max(len(keys) for keys, _ in KEYS)
-        for keys, meaning in KEYS:
-            text.append(f"  {keys:<{width}}  ", style="bold")
-            text.append(f"{meaning}\n")
-        text.append("\nMarks\n\n", style="bold")
-        for mark, meaning in MARKS:
-            text.append(f"  {mark:<{width}}  ", style="bold")
-            text.append(f"{meaning}\n")
-        text.append("\nEsc, q or ? closes this screen.", style="dim")
         with VerticalScroll(id="help-box", classes="dialog"):
-            yield Static(text)
+            for heading, rows in (("Keys", KEYS), ("Marks", MARKS)):
+                yield Static(Text(heading, style="bold"), classes="help-heading")
+                # A grid, so that a meaning too long for the line wraps under itself.
+                table = Table.grid(padding=(0, 2))
+                table.add_column(style="bold", no_wrap=True)
+                table.add_column()
+                for keys, meaning in rows:
+                    table.add_row(keys, meaning)
+                yield Static(table, classes="help-table")
+            yield Static("Esc, q or ? closes this screen.", classes="hint")

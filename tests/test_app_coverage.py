@@ -131,7 +131,7 @@ async def test_lags_of_months_show_whole_and_a_lone_article_draws_no_bar(make_fo
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         text = screen_text(app)
-        assert "+183d 12h" in text  # the lag column holds three-digit days whole
+        assert "+183d " in text  # days alone past a hundred: the lag column holds them whole
         assert "per day from" in text
         await pilot.press("j")
         await settle(pilot, app)

@@ -47,7 +47,7 @@ def seed(name: str = "001_90f718ba4762bd6a.txt") -> Story:
 @pytest.mark.parametrize(("seconds", "text"), [
     (0, "+0m"), (59, "+0m"), (60, "+1m"), (45 * 60 + 59, "+45m"), (3599, "+59m"),
     (3600, "+1h 0m"), (3 * 3600 + 12 * 60 + 30, "+3h 12m"), (86399, "+23h 59m"),
-    (86400, "+1d 0h"), (2 * 86400 + 4 * 3600 + 3599, "+2d 4h"), (400 * 86400, "+400d 0h"),
+    (86400, "+1d 0h"), (2 * 86400 + 4 * 3600 + 3599, "+2d 4h"), (99 * 86400 + 23 * 3600, "+99d 23h"), (400 * 86400 + 5 * 3600, "+400d"), (1170 * 86400, "+1170d"),
     (59.9, "+0m"), (-45 * 60, "-45m"), (None, "?"),
 ])
 def test_lag_text_floors(seconds, text):
@@ -361,7 +361,8 @@ def _raw_lag_text(seconds: int) -> str:
         return f"+{minutes}m"
     if minutes < 24 * 60:
         return f"+{minutes // 60}h {minutes % 60}m"
-    return f"+{minutes // (24 * 60)}d {minutes // 60 % 24}h"
+    days = minutes // (24 * 60)
+    return f"+{days}d {minutes // 60 % 24}h" if days < 100 else f"+{days}d"
 
 
 def test_real_sample_lags(real_corpus):

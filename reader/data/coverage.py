@@ -151,11 +151,12 @@ def distinct_articles(story: Story) -> list[ArticleGroup]:
 
 
 def lag_text(seconds: float | None, is_first: bool = False) -> str:
-    """`first`, `+45m`, `+3h 12m`, `+2d 4h`; `?` when the time is unknown.
+    """`first`, `+45m`, `+3h 12m`, `+2d 4h`, `+183d`; `?` when the time is unknown.
 
     Lags are floored: to whole minutes under an hour, to minutes past the
-    hour under a day, to hours past the day beyond. A negative lag (only
-    possible when called directly) reads `-45m` and so on.
+    hour under a day, to hours past the day under a hundred days, to days
+    beyond (where hours say nothing, and the text stays short). A negative
+    lag (only possible when called directly) reads `-45m` and so on.
     """
     if is_first:
         return "first"
@@ -169,7 +170,7 @@ def lag_text(seconds: float | None, is_first: bool = False) -> str:
     if hours < 24:
         return f"{sign}{hours}h {minutes}m"
     days, hours = divmod(hours, 24)
-    return f"{sign}{days}d {hours}h"
+    return f"{sign}{days}d {hours}h" if days < 100 else f"{sign}{days}d"
 
 
 class TimelineEntry(NamedTuple):

@@ -38,7 +38,7 @@ class TimelineSource:
 class CoverageList(RowList):
     def __init__(self, **kwargs) -> None:
         super().__init__(
-            [Column(1), Column(9), Column(14, dim=True), Column(6, dim=True, hide_below=50),
+            [Column(1), Column(8), Column(14, dim=True), Column(6, dim=True, hide_below=50),
              Column(3, align="right"), Column(0, hide_below=45)],  # narrower: the preview has the title
             empty_text="No related coverage.",
             **kwargs,

@@ -368,7 +368,8 @@ class ReaderApp(App[None]):
         if not len(ids) and self.progress.listed:
             story_list.empty_text = (
                 f"No stories in {self.display_name}. A story file begins with a --- line of YAML front matter."
-                if not self._filtered() else "No story matches. Esc in the query bar clears it; u shows read ones too."
+                if not self._filtered() else "No story matches. Esc in the query bar clears it"
+                + ("; u shows read ones too." if self.unread_only else ".")
             )
         current = story_list.current_id()
         source = StorySource(self.corpus, ids)
@@ -493,6 +494,8 @@ class ReaderApp(App[None]):
         if index is None and self._filtered():
             self.query_text, self.unread_only = "", False
             self.search_bar.input.value = ""
+            self.search_bar.show_error(None)
+            self.search_bar.display = False
             ids = self.corpus.story_ids(self.sort)
             self._show_ids(ids)
             index = self.story_list.stories.index_of(story_id)
@@ -672,6 +675,9 @@ class ReaderApp(App[None]):
 
         source = self.story_list.stories
         ids = list(source.ids) if source is not None else []
+        if not ids:
+            self.notify("There are no stories in view to export.", severity="warning", markup=False)
+            return
         try:
             folder = export_folder(self.corpus)
         except OSError as error:

@@ -174,3 +174,47 @@ async def test_linked_stories_say_when_they_are_cut_to_the_ones_sharing_most(mak
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await wait_for(pilot, lambda: "Also covering these articles (the 50 sharing most)" in screen_text(app))
+
+
+async def test_raw_view_jumps_to_its_ends_with_g_and_G(make_folder):
+    folder = make_folder({"a.md": story_text("Long", extra="\n".join(f"key{n}: value {n}" for n in range(200)))})
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("r")
+        box = app.screen.query_one("#raw-box")
+        await pilot.press("G")
+        await wait_for(pilot, lambda: box.scroll_y == box.max_scroll_y > 0)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: box.scroll_y == 0)
+
+
+async def test_e_with_nothing_in_view_says_so(make_folder):
+    app = make_app(make_folder({"a.md": story_text("Only one")}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"zzzz", "enter")
+        await wait_for(pilot, lambda: "No story matches. Esc in the query bar clears it." in screen_text(app))
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        assert any("no stories in view" in note.message for note in app._notifications)
+
+
+async def test_going_to_a_story_the_query_hides_closes_the_query_bar(make_folder):
+    shared = {"title": "Shared", "url": "https://shared.example/x"}
+    folder = make_folder({
+        "a.md": story_text("First", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
+        "b.md": story_text("Second", url="https://example.com/2", published="2020-06-02T00:00:00Z", related=[shared]),
+    })
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"first", "enter")
+        await settle(pilot, app)
+        linked = app.query_one(LinkedStories)
+        await wait_for(pilot, lambda: linked.display)
+        linked.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.query_text == "")
+        assert not app.search_bar.display

@@ -64,7 +64,7 @@ def test_reader_shows_the_seeds_in_a_real_terminal(terminal):
     shown = wait_for(session, "2 stories")
     assert "Amazon Implements 1 Year Moratorium" in shown
     keys(session, "j")
-    wait_for(session, "28 articles · 27 outlets")
+    wait_for(session, "story + 28 related · 27 outlets")
     wait_for(session, "Washington Post")  # it reported first
     keys(session, "q")
     deadline = time.monotonic() + 10

@@ -18,6 +18,8 @@ class RawScreen(ModalScreen[None]):
         Binding("escape,q,r", "dismiss", "Close"),
         Binding("j,down", "scroll('down')", show=False),
         Binding("k,up", "scroll('up')", show=False),
+        Binding("g,home", "scroll('home')", show=False),
+        Binding("G,end", "scroll('end')", show=False),
     ]
 
     def __init__(self, path: str, text: str) -> None:
@@ -34,4 +36,5 @@ class RawScreen(ModalScreen[None]):
 
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#raw-box", VerticalScroll)
-        box.scroll_down() if direction == "down" else box.scroll_up()
+        moves = {"down": box.scroll_down, "up": box.scroll_up, "home": box.scroll_home, "end": box.scroll_end}
+        moves[direction](animate=False)

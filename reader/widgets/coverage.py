@@ -111,7 +111,8 @@ class CoveragePane(Vertical):
             chart.data = []
             self.show_article(None)
             return
-        self.border_title = f"{plural(len(story.related), 'article')} · {plural(distinct_outlets(story), 'outlet')}"
+        # The story's own article is counted among the outlets, so it is named in the count.
+        self.border_title = f"story + {len(story.related):,} related · {plural(distinct_outlets(story), 'outlet')}"
         self.border_subtitle = f"coverage by {self.sort}"
         bucket, counts, start = histogram(entries)
         if start is not None:

@@ -683,8 +683,12 @@ class ReaderApp(App[None]):
         except OSError as error:
             self.notify(f"Cannot export: {error}", severity="error", markup=False)
             return
-        self.push_screen(ExportScreen(len(ids), folder),
-                         lambda fmt: fmt and self.export_view(ids, fmt))
+        self.push_screen(ExportScreen(len(ids), folder), lambda fmt: fmt and self._start_export(ids, fmt))
+
+    def _start_export(self, ids: list[int], fmt: str) -> None:
+        # A large view takes seconds to write: say that it is under way.
+        self.notify(f"Exporting {plural(len(ids), 'story', 'stories')}…", timeout=2, markup=False)
+        self.export_view(ids, fmt)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_view(self, ids: list[int], fmt: str) -> None:

@@ -128,3 +128,14 @@ def test_helpers():
 def test_empty_digest():
     assert markdown_digest([], now=NOW) == "# Story digest\n\n0 stories · made 2024-01-02 03:04 UTC by reader · times in UTC\n\nNo stories.\n"
     assert markdown_digest(iter(seeds()[:1]), now=NOW).count("\n## ") == 1
+
+
+def test_a_long_span_lists_the_days_with_articles_instead_of_drawing_them(make_folder):
+    folder = make_folder({"a.md": story_text(
+        "Spread out", published="2020-01-01T10:00:00Z",
+        related=[{"title": "Months on", "published": "2020-06-01T10:00:00Z", "url": "https://o.example/1"},
+                 {"title": "Same again", "published": "2020-06-01T12:00:00Z", "url": "https://o.example/1/"}])})
+    story = read_story(str(folder / "a.md"), "a.md")
+    text = markdown_digest([story], now=NOW)
+    assert "Articles per day from 2020-01-01: 153 days; with articles: 2020-01-01 1, 2020-06-01 1\n" in text
+    assert "- **Outlets:** 2 distinct · related articles: 2 (1 distinct)\n" in text

@@ -220,6 +220,7 @@ Bucket = Literal["hour", "day", "week"]
 _BUCKETS: tuple[tuple[str, timedelta], ...] = (
     ("hour", timedelta(hours=1)), ("day", timedelta(days=1)), ("week", timedelta(weeks=1)),
 )
+BUCKET_SIZES: dict[str, timedelta] = dict(_BUCKETS)
 HOURLY_SPAN = timedelta(days=2)  # spans shorter than this are charted per hour
 DAILY_BUCKETS = 1000  # beyond this many days (bad dates, mostly), per week
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from urllib.parse import quote, urlsplit
 
-from reader.data.coverage import distinct_outlets, histogram, timeline
+from reader.data.coverage import BUCKET_SIZES, distinct_outlets, histogram, timeline
 from reader.data.records import Article, Story
 from reader.data.sanitize import shown_path
 
@@ -23,6 +23,7 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # a thematic break or a setext underline.
 _LINE_START = re.compile(r"^([ \t]*)([-+=>]|\d{1,9}(?=[.)]))")
 _SPARK = "▁▂▃▄▅▆▇█"
+_CHART_WIDTH = 48  # more buckets than this: the ones with articles are listed instead of drawn
 
 
 def escape(text: str) -> str:
@@ -98,7 +99,7 @@ def _story_section(story: Story) -> list[str]:
     distinct = len(entries) - 1 if entries else 0
     coverage = f"{distinct_outlets(story)} distinct · related articles: {related}"
     if distinct != related:
-        coverage += f" ({distinct} once each)"
+        coverage += f" ({distinct} distinct)"
     meta.append(("Outlets", coverage))
     meta.append(("File", escape(shown_path(story.path))))
     lines += [f"- **{name}:** {value}" for name, value in meta]
@@ -109,8 +110,14 @@ def _story_section(story: Story) -> list[str]:
     lines += ["", "### Coverage timeline", ""]
     bucket, counts, start = histogram(entries)
     if start is not None and len(counts) > 1:
-        since = start.strftime("%Y-%m-%d %H:00 UTC" if bucket == "hour" else "%Y-%m-%d")
-        lines += [f"Articles per {bucket} from {since}: `{sparkline(counts)}` ({', '.join(map(str, counts))})", ""]
+        when = "%Y-%m-%d %H:00 UTC" if bucket == "hour" else "%Y-%m-%d"
+        if len(counts) <= _CHART_WIDTH:
+            chart = f"`{sparkline(counts)}` ({', '.join(map(str, counts))})"
+        else:  # a long span is mostly empty buckets: say which held articles
+            size = BUCKET_SIZES[bucket]
+            chart = f"{len(counts)} {bucket}s; with articles: " + ", ".join(
+                f"{start + size * number:{when}} {count}" for number, count in enumerate(counts) if count)
+        lines += [f"Articles per {bucket} from {start:{when}}: {chart}", ""]
     lines += ["| Lag | Published | Outlet | Title |", "| --- | --- | --- | --- |"]
     for entry in entries:
         title = link(entry.article.title or "(no title)", entry.article.web_url)

@@ -105,3 +105,13 @@ def indexed_outcome(folder: Path, rel: str, **options):
             return problem
     rows = corpus.rows(corpus.story_ids())
     return next((row for row in rows.values() if row.path == rel), None)
+
+
+@pytest.fixture
+def linked_pair(make_folder):
+    """Two stories, First and Second (the newer), that share one related article."""
+    shared = {"title": "Shared", "url": "https://shared.example/x"}
+    return make_folder({
+        "a.md": story_text("First", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
+        "b.md": story_text("Second", url="https://example.com/2", published="2020-06-02T00:00:00Z", related=[shared]),
+    })

@@ -201,13 +201,8 @@ async def test_e_with_nothing_in_view_says_so(make_folder):
         assert any("no stories in view" in note.message for note in app._notifications)
 
 
-async def test_going_to_a_story_the_query_hides_closes_the_query_bar(make_folder):
-    shared = {"title": "Shared", "url": "https://shared.example/x"}
-    folder = make_folder({
-        "a.md": story_text("First", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
-        "b.md": story_text("Second", url="https://example.com/2", published="2020-06-02T00:00:00Z", related=[shared]),
-    })
-    app = make_app(folder)
+async def test_going_to_a_story_the_query_hides_closes_the_query_bar(linked_pair):
+    app = make_app(linked_pair)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("slash", *"first", "enter")

@@ -215,13 +215,8 @@ async def test_the_story_pane_follows_an_edit_of_the_highlighted_file(folder):
         assert "Another cloud story, corrected" in screen_text(app)
 
 
-async def test_no_match_leaves_no_linked_stories_behind(make_folder):
-    shared = {"title": "Shared", "url": "https://shared.example/x"}
-    folder = make_folder({
-        "a.md": story_text("First", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
-        "b.md": story_text("Second", url="https://example.com/2", published="2020-06-02T00:00:00Z", related=[shared]),
-    })
-    app = make_app(folder)
+async def test_no_match_leaves_no_linked_stories_behind(linked_pair):
+    app = make_app(linked_pair)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await wait_for(pilot, lambda: "Also covering" in screen_text(app))

@@ -115,19 +115,17 @@ class CoveragePane(Vertical):
         self.border_title = f"story + {len(story.related):,} related · {plural(distinct_outlets(story), 'outlet')}"
         self.border_subtitle = f"coverage by {self.sort}"
         bucket, counts, start = histogram(entries)
-        if start is not None:
-            # Hours are shown in local time; days and weeks are UTC ones, so their UTC date is said.
-            since = f"{start.astimezone():%Y-%m-%d %H:%M}" if bucket == "hour" else f"{start:%Y-%m-%d} UTC"
-        if start is not None and len(counts) == 1:
-            # One bar would fill the chart's whole width, which reads as a lot of coverage.
-            chart.data = []
-            label.update(Text(f"{plural(counts[0], 'article')} in the {bucket} from {since}", style="dim"))
-        elif start is not None:
-            chart.data = counts
-            label.update(Text(f"per {bucket} from {since} · max {max(counts)}", style="dim"))
-        else:
-            chart.data = []
+        # One bar would fill the chart's whole width, which reads as a lot of coverage.
+        chart.data = counts if len(counts) > 1 else []
+        if start is None:
             label.update(Text("no dates to chart", style="dim"))
+            return
+        # Hours are shown in local time; days and weeks are UTC ones, so their UTC date is said.
+        since = f"{start.astimezone():%Y-%m-%d %H:%M}" if bucket == "hour" else f"{start:%Y-%m-%d} UTC"
+        if len(counts) == 1:
+            label.update(Text(f"{plural(counts[0], 'article')} in the {bucket} from {since}", style="dim"))
+        else:
+            label.update(Text(f"per {bucket} from {since} · max {max(counts)}", style="dim"))
 
     def show_entry(self, entry: TimelineEntry | None) -> None:
         self.show_article(entry.article if entry else None, entry.duplicates if entry else 0)

@@ -22,7 +22,7 @@ from reader.data.records import Entry, Problem, Provider, Story, StoryRow, Verif
 
 # Raised when the tables change, and when what a file reads as changes (a problem's
 # reason, a field's coercion): a cache from another version is rebuilt, never trusted.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2
 LINKED_LIMIT = 50  # linked stories shown at most, those sharing the most articles first
 
@@ -71,6 +71,7 @@ CREATE INDEX IF NOT EXISTS stories_by_outlet ON stories (outlet);
 CREATE INDEX IF NOT EXISTS stories_by_quality ON stories (quality);
 CREATE INDEX IF NOT EXISTS stories_by_provider ON stories (provider_sort);
 CREATE INDEX IF NOT EXISTS stories_by_key ON stories (key);  -- is:read, is:starred: marks to stories
+CREATE INDEX IF NOT EXISTS stories_by_url ON stories (url_key);  -- linked stories: a story's own article in others' coverage
 CREATE TABLE IF NOT EXISTS topics (
     story INTEGER NOT NULL,
     topic TEXT NOT NULL,  -- casefolded, for matching

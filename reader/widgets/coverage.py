@@ -10,7 +10,7 @@ from textual.widgets import Sparkline, Static
 from reader.data.coverage import TimelineEntry, distinct_outlets, histogram, sort_related, timeline
 from reader.data.records import Article, Story
 from reader.widgets.row_list import Column, Row, RowList
-from reader.widgets.text import day_of_year, plural, short_date
+from reader.widgets.text import month_day, plural, short_date
 
 COVERAGE_SORTS = ("time", "quality", "provider")
 
@@ -31,7 +31,7 @@ class TimelineSource:
         title = article.title or "(no title)"
         if entry.duplicates:  # in front: a note after the title is cut off with it
             title = f"{entry.duplicates + 1}× {title}"
-        return Row((mark, entry.lag_text, article.provider.label, day_of_year(entry.published), quality, title),
+        return Row((mark, entry.lag_text, article.provider.label, month_day(entry.published), quality, title),
                    "strong" if entry.is_story else "")
 
 

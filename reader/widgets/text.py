@@ -11,7 +11,7 @@ def short_date(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d") if moment else "unknown"
 
 
-def day_of_year(moment: datetime | None) -> str:
+def month_day(moment: datetime | None) -> str:
     """`Jun 10`: the day, where the year is said nearby (the coverage chart's label)."""
     return moment.astimezone().strftime("%b %d") if moment else "?"
 

@@ -66,6 +66,7 @@ _DEEP_INDENT = "\n" + " " * 128
 _DEEP_MARKERS = ("- -", "-\t", "? ?", "?\t", "- ?", "? -")
 _MIN_VALUE_BUDGET = 20_000
 _EXTRA_TEXT_LIMIT = 2_000
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # what the index can keep of a number
 
 _FENCE = re.compile(rb"---[ \t]*\r?\n")
 # These patterns anchor on "\n" rather than "^" with re.M, which is ~10x slower.
@@ -553,8 +554,6 @@ def _bounded_text(value: object, coercer: _Coercer) -> str:
 
 # --------------------------------------------------------------------------- list entry
 
-
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 _ENTRY_KEYS = frozenset({"title", "provider", "publishedDateTime", "excerpt", "webUrl", "quality", "heat", "topics"})
 

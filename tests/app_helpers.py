@@ -27,7 +27,7 @@ async def settle(pilot, app: ReaderApp, rounds: int = 300) -> None:
         await pilot.pause(0.01)
         story_list = app.query_one(StoryList)
         current = story_list.current_id()
-        if app.loaded and (current is None or app.shown_id == current):
+        if app.lists.loaded and (current is None or app.shown_id == current):
             await pilot.pause()
             return
     raise AssertionError("the app did not settle")

@@ -8,7 +8,7 @@ import sys
 import pytest
 from textual import events
 
-from reader.app import web_url_or_reason
+from reader.links import web_url_or_reason
 from reader.screens.help import KEYS, HelpScreen
 from reader.screens.problems import ProblemsScreen
 from reader.widgets.coverage import CoverageList
@@ -116,7 +116,7 @@ async def test_open_uses_the_browser_for_web_links_only(make_folder, monkeypatch
     app = make_app(folder)
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    monkeypatch.setattr("reader.app._no_browser", lambda: None)  # as on a desktop
+    monkeypatch.setattr("reader.links.no_browser", lambda: None)  # as on a desktop
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("o")
@@ -133,7 +133,7 @@ async def test_open_on_the_coverage_pane_opens_the_related_article(monkeypatch):
     app = make_app(SEEDS)
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    monkeypatch.setattr("reader.app._no_browser", lambda: None)  # as on a desktop
+    monkeypatch.setattr("reader.links.no_browser", lambda: None)  # as on a desktop
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("enter", "j", "o")  # the story's own report first, then GeekWire's
@@ -235,7 +235,7 @@ async def test_a_scan_that_fails_says_so_instead_of_reading_for_ever(make_folder
     async with app.run_test(size=(120, 40)) as pilot:
         monkeypatch.setattr(app.corpus, "scan", broken_scan)
         app.scan_folder()
-        await wait_for(pilot, lambda: app.scan_failed)
+        await wait_for(pilot, lambda: app.lists.scan_failed)
         await pilot.pause()
         assert "Reading the folder stopped on an error" in _lines(app)
         assert any("a bug in the scan" in note.message for note in app._notifications)
@@ -388,11 +388,11 @@ async def test_a_warm_start_shows_the_whole_list_before_the_scan(make_folder):
     second = make_app(folder)
     async with second.run_test() as pilot:
         await pilot.pause()
-        assert second.list_complete
+        assert second.lists.list_complete
         assert second.query_one(StoryList).row_count == 3
         assert "3 stories" in _lines(second)
         await settle(pilot, second)
-        assert second.progress.files_read == 0  # nothing changed: no file was read again
+        assert second.lists.progress.files_read == 0  # nothing changed: no file was read again
 
 
 async def test_a_bug_in_an_action_becomes_a_notice_not_a_traceback(monkeypatch, tmp_path):

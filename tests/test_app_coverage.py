@@ -211,5 +211,5 @@ async def test_going_to_a_story_the_query_hides_closes_the_query_bar(linked_pair
         await wait_for(pilot, lambda: linked.display)
         linked.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.query_text == "")
+        await wait_for(pilot, lambda: app.lists.query_text == "")
         assert not app.search_bar.display

@@ -75,19 +75,15 @@ async def test_a_broken_query_shows_its_error_and_keeps_the_last_result(folder):
 
 
 async def test_s_cycles_the_sort(folder):
+    """The whole cycle is tested on the ListController; here, that s drives it and the screen follows."""
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         assert titles(app)[0] == "Another cloud story"
         await pilot.press("s")
         await wait_for(pilot, lambda: titles(app)[0] == "Facial recognition pause")
-        assert app.sort == "oldest"
+        assert app.lists.sort == "oldest"
         assert "oldest" in screen_text(app)
-        for expected in ["quality", "heat", "coverage", "provider", "title", "newest"]:
-            await pilot.press("s")
-            assert app.sort == expected
-        await pilot.press(*"s" * 6)
-        await wait_for(pilot, lambda: app.sort == "title" and titles(app)[0] == "Another cloud story")
 
 
 async def test_topics_and_providers_views_filter_the_list(folder):
@@ -156,53 +152,6 @@ async def test_the_palette_lists_every_action(folder):
             assert hasattr(app, f"action_{action}"), action
 
 
-async def test_a_query_on_a_large_folder_shows_its_first_rows_then_all(make_folder, monkeypatch):
-    import reader.app as app_module
-
-    monkeypatch.setattr(app_module, "_FIRST_ROWS", 2)
-    folder = make_folder({f"s{n}.md": story_text(f"Cloud story {n}", published=f"2020-06-{n + 1:02}T00:00:00Z",
-                                                 url=f"https://example.com/{n}") for n in range(7)})
-    app = make_app(folder)
-    calls: list[str] = []
-    first_story_ids, story_ids = app.corpus.first_story_ids, app.corpus.story_ids
-
-    def first(*args, **kwargs):
-        calls.append("first rows")
-        return first_story_ids(*args, **kwargs)
-
-    def every(*args, **kwargs):
-        calls.append("all" if kwargs.get("limit") is None else "limited")
-        return story_ids(*args, **kwargs)
-
-    monkeypatch.setattr(app.corpus, "first_story_ids", first)
-    monkeypatch.setattr(app.corpus, "story_ids", every)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
-        calls.clear()
-        app.set_query("cloud")
-        await wait_for(pilot, lambda: "7 of 7 stories" in screen_text(app))
-        assert calls[:2] == ["first rows", "all"]
-        assert titles(app)[0] == "Cloud story 6"
-
-
-async def test_a_look_for_changes_that_finds_none_leaves_an_unread_only_list_alone(folder):
-    app = make_app(folder, read_after=0.5)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
-        await pilot.press("u")
-        await wait_for(pilot, lambda: "unread only" in screen_text(app) and len(titles(app)) == 3)
-        story_list = app.query_one(StoryList)
-        await wait_for(pilot, lambda: story_list.stories.story_row(0).read)
-        for _ in range(2):  # what the folder watch does every few seconds
-            app.loaded = False
-            app.scan_folder()
-            await wait_for(pilot, lambda: app.loaded)
-            await pilot.pause(0.1)
-        assert len(titles(app)) == 3  # the story just read stays until the list is asked for again
-        await pilot.press("u", "u")
-        await wait_for(pilot, lambda: len(titles(app)) == 2)
-
-
 async def test_the_story_pane_follows_an_edit_of_the_highlighted_file(folder):
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -211,7 +160,7 @@ async def test_the_story_pane_follows_an_edit_of_the_highlighted_file(folder):
         (folder / "c.md").write_text(story_text("Another cloud story, corrected", published="2020-06-12T10:00:00Z",
                                                  provider="Reuters", url="https://example.com/c"))
         app.scan_folder()
-        await wait_for(pilot, lambda: app._story.article.title == "Another cloud story, corrected")
+        await wait_for(pilot, lambda: app.shown_story.article.title == "Another cloud story, corrected")
         assert "Another cloud story, corrected" in screen_text(app)
 
 

@@ -1,0 +1,154 @@
+"""The app's actions that open a view over the story: pickers, raw file, compare,
+outlet, export, help and problems. A mixin of ReaderApp, which gives it the corpus,
+the panes and `target()`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import work
+
+from reader.data.coverage import outlet_key
+from reader.data.records import Problem, Story
+from reader.errors import survivable
+from reader.widgets.coverage import CoverageList
+from reader.widgets.text import plural
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+class ViewActions:
+    @survivable
+    def action_topics(self) -> None:
+        from reader.screens.pick import PickScreen
+
+        self.push_screen(
+            PickScreen("Topics", self.corpus.index.topic_counts(), "Enter filters the list by a topic; Esc closes."),
+            lambda topic: topic and self.set_query(f'topic:"{_quoted(topic)}"'),
+        )
+
+    @survivable
+    def action_providers(self) -> None:
+        from reader.screens.pick import PickScreen
+
+        self.push_screen(
+            PickScreen("Providers", self.corpus.index.provider_counts(), "Enter filters the list by an outlet; Esc closes."),
+            lambda name: name and self.set_query(f'provider:"{_quoted(name)}"'),
+        )
+
+    @survivable
+    def action_raw(self) -> None:
+        from reader.screens.raw import RawScreen
+
+        story_id = self.story_list.current_id()
+        if story_id is None:
+            return
+        raw = self.corpus.raw_text(story_id)
+        if isinstance(raw, Problem):
+            self.notify(raw.line_of_text(), severity="warning", markup=False)
+        else:
+            self.push_screen(RawScreen(self.corpus.index.path_of(story_id) or "", raw))
+
+    @survivable
+    def action_cycle_coverage_sort(self) -> None:
+        self.notify(f"Coverage by {self.coverage.cycle_sort()}", timeout=1.5)
+
+    @survivable
+    def action_pick_compare(self) -> None:
+        if not isinstance(self.focused, CoverageList):
+            self.notify("Pick an article in the coverage pane (Enter goes there).", markup=False)
+            return
+        picked = self.coverage.pick()
+        if picked is not None:
+            self.notify("Picked. Highlight another article and press x to compare.", markup=False)
+
+    @survivable
+    def action_compare(self) -> None:
+        from reader.screens.compare import CompareScreen
+
+        story = self.shown_story
+        if not isinstance(story, Story):
+            return
+        picked = self.coverage.picked.article if self.coverage.picked else None
+        current = self.coverage.list.current() if isinstance(self.focused, CoverageList) else None
+        left = picked or story.article
+        right = current if current is not None and current != left else (story.article if picked else None)
+        if right is None or right == left:
+            self.notify("Highlight an article in the coverage pane (Enter goes there), then x; "
+                        "space picks one to compare with instead of the story.", markup=False)
+            return
+        self.push_screen(CompareScreen(left, right))
+
+    @survivable
+    def action_outlet_view(self) -> None:
+        target = self.target()
+        if target is None:
+            return
+        outlet = outlet_key(target.provider)
+        if not outlet:
+            self.notify("This article names no outlet.", markup=False)
+            return
+        self.read_outlet(target.provider.label, outlet)
+
+    @work(thread=True, exclusive=True, group="outlet", exit_on_error=False)
+    def read_outlet(self, label: str, outlet: str) -> None:
+        # Off the UI thread: a large outlet in a large folder is thousands of related rows.
+        index = self.corpus.index
+        first, known = index.times_first(outlet)
+        rows = index.outlet_articles(outlet)
+        self.call_from_thread(self._show_outlet, label, rows, first, known)
+
+    @survivable
+    def _show_outlet(self, label: str, rows: list, first: int, known: int) -> None:
+        from reader.screens.outlet import OutletScreen
+
+        self.push_screen(OutletScreen(label, rows, first, known),
+                         lambda story_id: story_id is not None and self.jump_to_story(story_id))
+
+    @survivable
+    def action_export(self) -> None:
+        from reader.data.export import export_folder
+        from reader.screens.export import ExportScreen
+
+        source = self.story_list.stories
+        ids = list(source.ids) if source is not None else []
+        if not ids:
+            self.notify("There are no stories in view to export.", severity="warning", markup=False)
+            return
+        try:
+            folder = export_folder(self.corpus)
+        except OSError as error:
+            self.notify(f"Cannot export: {error}", severity="error", markup=False)
+            return
+        self.push_screen(ExportScreen(len(ids), folder), lambda fmt: fmt and self._start_export(ids, fmt))
+
+    def _start_export(self, ids: list[int], fmt: str) -> None:
+        # A large view takes seconds to write: say that it is under way.
+        self.notify(f"Exporting {plural(len(ids), 'story', 'stories')}…", timeout=2, markup=False)
+        self.export_view(ids, fmt)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_view(self, ids: list[int], fmt: str) -> None:
+        from reader.data.export import export_to_file
+
+        try:
+            path, count = export_to_file(self.corpus, ids, fmt, datetime.now())
+        except OSError as error:
+            self.call_from_thread(self.notify, f"Export failed: {error}", severity="error", markup=False)
+            return
+        self.call_from_thread(self.notify, f"Wrote {plural(count, 'story', 'stories')} to {path}",
+                              markup=False, timeout=8)
+
+    @survivable
+    def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    @survivable
+    def action_problems(self) -> None:
+        from reader.screens.problems import ProblemsScreen
+
+        self.push_screen(ProblemsScreen(self.corpus.problems()))

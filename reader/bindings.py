@@ -1,0 +1,29 @@
+"""The app's keys. Each binding has an id, so the config file's [keys] table can rebind it."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+BINDINGS = [
+    Binding("q", "quit", "Quit", id="quit"),
+    Binding("question_mark", "help", "Help", id="help"),
+    Binding("slash", "search", "Search", id="search"),
+    Binding("s", "cycle_sort", "Sort", id="cycle_sort"),
+    Binding("u", "toggle_unread", "Unread", id="toggle_unread"),
+    Binding("m", "toggle_read", "Read", show=False, id="toggle_read"),
+    Binding("asterisk", "toggle_star", "Star", id="toggle_star"),
+    Binding("t", "topics", "Topics", show=False, id="topics"),
+    Binding("p", "providers", "Providers", show=False, id="providers"),
+    Binding("r", "raw", "Raw", show=False, id="raw"),
+    Binding("c", "cycle_coverage_sort", "Coverage order", show=False, id="cycle_coverage_sort"),
+    Binding("space", "pick_compare", "Pick", show=False, id="pick_compare"),
+    Binding("x", "compare", "Compare", id="compare"),
+    Binding("P", "outlet_view", "Outlet", show=False, id="outlet_view"),
+    Binding("e", "export", "Export", show=False, id="export"),
+    Binding("o", "open_link", "Open", id="open_link"),
+    Binding("y", "copy_link", "Copy URL", show=False, id="copy_link"),
+    Binding("exclamation_mark", "problems", "Problems", show=False, id="problems"),
+    Binding("tab", "focus_next", "Next pane", show=False),
+    Binding("shift+tab", "focus_previous", "Previous pane", show=False),
+    Binding("escape", "back", "Back", show=False),
+]

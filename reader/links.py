@@ -1,0 +1,61 @@
+"""Link policy: which URLs are opened, how, and what the user is told."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from textual.app import App
+
+from reader.data.records import Article
+
+# Browsers that run in the terminal would draw over the reader's screen.
+TEXT_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx", "w3m"})
+
+
+def web_url_or_reason(url: str) -> tuple[str | None, str]:
+    """(url, "") when it may be opened; (None, why not) otherwise."""
+    if not url:
+        return None, "There is no URL to open."
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme not in ("http", "https"):
+        return None, f"Refused to open a link that is not http or https: {url[:80]}"
+    return url, ""
+
+
+def no_browser() -> str | None:
+    """Why a link cannot be opened here, or None when a browser is there to open it."""
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return "No web browser was found on this machine"
+    if getattr(browser, "name", "") in TEXT_BROWSERS:
+        return f"The only browser here is {browser.name}, which would take over this screen"
+    return None
+
+
+def open_article(app: App, article: Article | None) -> None:
+    """Open the article's page in a browser, or say why not."""
+    url, reason = web_url_or_reason(article.web_url if article else "")
+    if url is None:
+        app.notify(reason, severity="warning", markup=False)
+        return
+    missing = no_browser()
+    if missing:
+        app.notify(f"{missing}; y copies the URL instead.", severity="warning", markup=False)
+        return
+    app.open_url(url)
+    app.notify(f"Opening {url}", markup=False)
+
+
+def copy_article_url(app: App, article: Article | None) -> None:
+    """Copy the article's URL to the clipboard, or say why not."""
+    if article is None or not article.web_url:
+        app.notify("There is no URL to copy.", severity="warning", markup=False)
+        return
+    app.copy_to_clipboard(article.web_url)
+    app.notify(f"Copied {article.web_url}", markup=False)

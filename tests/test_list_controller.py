@@ -1,0 +1,195 @@
+"""The story list's behaviour, driven through its controller: no screen, no Pilot."""
+
+from __future__ import annotations
+
+import pytest
+
+import reader.list_controller as list_module
+from reader.data.corpus import Corpus
+from reader.data.records import LoadProgress
+from reader.data.state import MarkStore
+from reader.list_controller import ListController, ListStatus
+from reader.messages import ListReady, ScanProgress
+from reader.widgets.status_line import status_text
+
+from conftest import story_text
+
+
+@pytest.fixture
+def folder(make_folder):
+    return make_folder({
+        "a.md": story_text("Facial recognition pause", published="2020-06-10T10:00:00Z", provider="CBS News",
+                           url="https://example.com/a", related=[{"title": "Rekognition moratorium"}]),
+        "b.md": story_text("Cloud prices fall", published="2020-06-11T10:00:00Z", provider="Reuters",
+                           url="https://example.com/b"),
+        "c.md": story_text("Another cloud story", published="2020-06-12T10:00:00Z", provider="Reuters",
+                           url="https://example.com/c"),
+    })
+
+
+def controller(folder, sort: str = "newest") -> ListController:
+    return ListController(Corpus(str(folder)), sort=sort, display_name="stories", watch=False, verify_workers=0)
+
+
+def scan(lists: ListController) -> list[ScanProgress]:
+    """One scan, its messages handed back as the app does; what it posted."""
+    posted: list[ScanProgress] = []
+    lists.scan(posted.append, lambda: False)
+    for message in posted:
+        lists.take_progress(message)
+    return posted
+
+
+def fetch(lists: ListController) -> list[ListReady]:
+    posted: list[ListReady] = []
+    lists.fetch(posted.append, lambda: False)
+    for message in posted:
+        lists.take_list(message)
+    return posted
+
+
+def titles(lists: ListController, ids) -> list[str]:
+    rows = lists.corpus.rows(ids)
+    return [rows[story_id].title for story_id in ids]
+
+
+def last_ids(posted):
+    return [message.ids for message in posted if message.ids is not None][-1]
+
+
+def test_a_scan_lists_every_story_newest_first(folder):
+    lists = controller(folder)
+    posted = scan(lists)
+    assert lists.loaded and lists.list_complete and lists.total == 3
+    assert titles(lists, last_ids(posted)) == ["Another cloud story", "Cloud prices fall", "Facial recognition pause"]
+    assert str(status_text(lists.status(3))).startswith("3 stories · by newest")
+
+
+def test_a_query_narrows_the_list_and_a_broken_one_keeps_the_last(folder):
+    lists = controller(folder)
+    scan(lists)
+    assert lists.try_query("cloud") is None
+    assert titles(lists, fetch(lists)[-1].ids) == ["Another cloud story", "Cloud prices fall"]
+    error = lists.try_query("cloud quality>abc")
+    assert error is not None and error.message
+    assert lists.query_text == "cloud"
+    assert str(status_text(lists.status(2))).startswith("2 of 3 stories")
+    assert titles(lists, lists.clear_filter()) == ["Another cloud story", "Cloud prices fall", "Facial recognition pause"]
+    assert not lists.filtered()
+
+
+def test_the_sort_cycles_through_every_order_and_back(folder):
+    lists = controller(folder)
+    scan(lists)
+    assert lists.cycle_sort() == "oldest"
+    assert titles(lists, fetch(lists)[-1].ids)[0] == "Facial recognition pause"
+    assert [lists.cycle_sort() for _ in range(6)] == ["quality", "heat", "coverage", "provider", "title", "newest"]
+    for _ in range(6):
+        lists.cycle_sort()
+    assert lists.sort == "title"
+    assert titles(lists, fetch(lists)[-1].ids)[0] == "Another cloud story"
+
+
+def test_a_query_on_a_large_folder_posts_its_first_rows_then_all(make_folder, monkeypatch):
+    monkeypatch.setattr(list_module, "FIRST_ROWS", 2)
+    folder = make_folder({f"s{n}.md": story_text(f"Cloud story {n}", published=f"2020-06-{n + 1:02}T00:00:00Z",
+                                                 url=f"https://example.com/{n}") for n in range(7)})
+    lists = controller(folder)
+    scan(lists)
+    lists.try_query("cloud")
+    posted: list[ListReady] = []
+    lists.fetch(posted.append, lambda: False)
+    assert [(len(message.ids), message.partial) for message in posted] == [(2, True), (7, False)]
+    lists.take_list(posted[0])
+    assert str(status_text(lists.status(2))).startswith("2+ of 7 stories")
+    lists.take_list(posted[1])
+    assert titles(lists, posted[1].ids)[0] == "Cloud story 6"
+    assert str(status_text(lists.status(7))).startswith("7 of 7 stories")
+
+
+def test_a_cancelled_query_posts_nothing(folder):
+    lists = controller(folder)
+    scan(lists)
+    posted: list[ListReady] = []
+    lists.fetch(posted.append, lambda: True)
+    assert posted == []
+
+
+def test_a_look_for_changes_that_finds_none_leaves_an_unread_only_list_alone(folder):
+    lists = controller(folder)
+    scan(lists)
+    lists.toggle_unread()
+    ids = fetch(lists)[-1].ids
+    assert len(ids) == 3
+    marks = MarkStore()
+    marks.set_read(lists.corpus.rows(ids)[ids[0]].key, True)
+    for _ in range(2):  # what the folder watch does every few seconds
+        assert all(message.ids is None for message in scan(lists))  # the story just read stays
+    assert titles(lists, fetch(lists)[-1].ids) == ["Cloud prices fall", "Facial recognition pause"]
+    marks.close()
+
+
+def test_a_change_in_the_folder_is_listed_by_the_next_scan(folder):
+    lists = controller(folder)
+    scan(lists)
+    (folder / "d.md").write_text(story_text("Newest", published="2020-06-13T00:00:00Z", url="https://example.com/d"))
+    ids = last_ids(scan(lists))
+    assert titles(lists, ids)[0] == "Newest"
+    assert lists.total == 4
+
+
+def test_a_warm_start_has_the_whole_list_before_the_scan(folder):
+    scan(controller(folder))
+    warm = controller(folder)
+    ids, more = warm.start()
+    assert len(ids) == 3 and not more
+    assert warm.list_complete and warm.total == 3
+    assert str(status_text(warm.status(3))).startswith("3 stories · checking for changes…")
+    assert scan(warm)[-1].progress.files_read == 0  # nothing changed: no file was read again
+
+
+def test_a_large_warm_start_shows_its_first_rows_and_fetches_the_rest(folder, monkeypatch):
+    monkeypatch.setattr(list_module, "FIRST_ROWS", 2)
+    scan(controller(folder))
+    warm = controller(folder)
+    ids, more = warm.start()
+    assert len(ids) == 2 and more and warm.list_partial
+    assert len(fetch(warm)[-1].ids) == 3 and not warm.list_partial
+
+
+def test_what_an_empty_list_says(tmp_path, folder):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    lists = controller(empty)
+    assert lists.empty_text() is None  # not listed yet: it may still fill
+    scan(lists)
+    assert lists.empty_text().startswith("No stories in stories.")
+    lists = controller(folder)
+    scan(lists)
+    lists.try_query("nothingmatches")
+    assert lists.empty_text() == "No story matches. Esc in the query bar clears it."
+    lists.toggle_unread()
+    assert lists.empty_text().endswith("; u shows read ones too.")
+
+
+def test_the_status_says_where_the_scan_stands():
+    def status(**changes) -> str:
+        base = ListStatus(scan_failed=False, list_complete=True, loaded=True, progress=LoadProgress(stories=5),
+                          shown=5, partial=False, total=5, unread_only=False, query_text="", sort="newest",
+                          display_name="news")
+        return str(status_text(base._replace(**changes)))
+
+    assert status() == "5 stories · by newest   news"
+    assert status(list_complete=False, progress=LoadProgress(files_read=7, files_seen=9)).startswith(
+        "⏳ Reading stories… 7 files read, 9 found")
+    assert status(scan_failed=True, shown=2).startswith("Reading the folder stopped on an error (see the notice); 2 stories shown")
+    assert "1 problem (press !)" in status(progress=LoadProgress(problems=1))
+    assert " · verifying 3 of 8" in status(progress=LoadProgress(listed=True, verified=3, to_verify=8))
+    assert status(loaded=False).startswith("5 stories · checking for changes…")
+    assert status(unread_only=True, shown=2, query_text=" cloud ") == "2 of 5 stories · unread only · query: cloud · by newest   news"
+
+
+def test_the_wait_for_a_change_ends_when_cancelled(folder):
+    lists = controller(folder)
+    assert lists.wait_for_change(0.01, lambda: False)
+    assert not lists.wait_for_change(60, lambda: True)

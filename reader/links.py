@@ -53,9 +53,10 @@ def open_article(app: App, article: Article | None) -> None:
 
 
 def copy_article_url(app: App, article: Article | None) -> None:
-    """Copy the article's URL to the clipboard, or say why not."""
+    """Send the article's URL to the clipboard. The terminal is asked to put it there
+    (OSC 52) and may ignore that, so the notice says what was done, not that it worked."""
     if article is None or not article.web_url:
         app.notify("There is no URL to copy.", severity="warning", markup=False)
         return
     app.copy_to_clipboard(article.web_url)
-    app.notify(f"Copied {article.web_url}", markup=False)
+    app.notify(f"Sent {article.web_url} to the terminal's clipboard", markup=False)

@@ -219,6 +219,24 @@ async def test_the_problems_screen_shows_the_highlighted_reason_whole(make_folde
         assert "os.system" in shown and "line 2" in shown
 
 
+async def test_the_problems_list_measures_wide_characters_in_cells(make_folder):
+    from rich.cells import cell_len
+
+    broken = "---\ntitle: [oops\n---\n"
+    folder = make_folder({"記事/壊れた.md": broken, "plain.md": broken, "good.md": story_text("Fine")})
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        rows = [line for line in _lines(app).splitlines() if "not valid YAML" in line and ".md" in line]
+        assert len(rows) == 2
+        wide = next(row for row in rows if "記事" in row)
+        assert "記事/壊れた.md" in wide  # the whole path: its column is as wide as it is on screen
+        reason_columns = {cell_len(row[:row.index("not valid YAML")]) for row in rows}
+        assert len(reason_columns) == 1  # the reasons line up
+
+
 async def test_help_explains_the_marks():
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 60)) as pilot:

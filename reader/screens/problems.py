@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +25,7 @@ class ProblemsScreen(ModalScreen[None]):
         self.problems = problems
 
     def compose(self) -> ComposeResult:
-        path_width = min(48, max((len(shown_path(problem.path)) for problem in self.problems), default=10))
+        path_width = min(48, max((cell_len(shown_path(problem.path)) for problem in self.problems), default=10))
         with Vertical(id="problems-box", classes="dialog") as box:
             box.border_title = plural(len(self.problems), "problem")
             yield RowList(

@@ -143,12 +143,20 @@ async def test_the_palette_finds_a_story_by_title(folder):
 
 
 async def test_the_palette_lists_every_action(folder):
+    from textual.command import CommandList, CommandPalette
+
     from reader.commands import ACTIONS
 
     app = make_app(folder)
     async with app.run_test(size=(120, 60)) as pilot:
         await settle(pilot, app)
-        for _, _, action in ACTIONS:
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette)
+                       and app.screen.query_one(CommandList).option_count >= len(ACTIONS))
+        listed = {option.hit.text: option.hit.command for option in app.screen.query_one(CommandList).options}
+        for title, _, action in ACTIONS:
+            assert title in listed, title
+            assert listed[title].args == (action,), title  # it runs the action it names
             assert hasattr(app, f"action_{action}"), action
 
 

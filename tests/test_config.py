@@ -128,3 +128,13 @@ def test_the_actions_are_the_apps_bindings():
 
     bindings = {binding.id: binding.key for binding in ReaderApp.BINDINGS if binding.id}
     assert bindings == ACTIONS
+
+
+def test_the_settings_help_names_every_action():
+    import re
+
+    import reader.data.config as config_module
+
+    described = config_module.__doc__.split("The actions and their default keys are in ACTIONS:")[1]
+    described = described.split("In `Config.keys`")[0]
+    assert set(ACTIONS) <= set(re.findall(r"[a-z_]+", described))

@@ -22,7 +22,8 @@ missing file means the defaults. For example::
 
 The actions and their default keys are in ACTIONS: quit, help, search,
 cycle_sort (or sort), toggle_unread (or unread), toggle_read (or read),
-toggle_star (or star), topics, providers, raw, open_link, copy_link and
+toggle_star (or star), topics, providers, raw, cycle_coverage_sort,
+pick_compare, compare, outlet_view, export, open_link, copy_link and
 problems. In `Config.keys` they are always the full names (the Binding ids),
 with keys as Textual names, ready for App.set_keymap. A file that is not valid
 TOML is reported with its line and the defaults are used; a bad or unknown

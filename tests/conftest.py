@@ -115,3 +115,16 @@ def linked_pair(make_folder):
         "a.md": story_text("First", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
         "b.md": story_text("Second", url="https://example.com/2", published="2020-06-02T00:00:00Z", related=[shared]),
     })
+
+
+@pytest.fixture
+def cloud_stories(make_folder):
+    """Three stories: one from CBS News with a related article, two from Reuters about the cloud."""
+    return make_folder({
+        "a.md": story_text("Facial recognition pause", published="2020-06-10T10:00:00Z", provider="CBS News",
+                           url="https://example.com/a", related=[{"title": "Rekognition moratorium"}]),
+        "b.md": story_text("Cloud prices fall", published="2020-06-11T10:00:00Z", provider="Reuters",
+                           url="https://example.com/b"),
+        "c.md": story_text("Another cloud story", published="2020-06-12T10:00:00Z", provider="Reuters",
+                           url="https://example.com/c"),
+    })

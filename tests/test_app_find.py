@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from reader.screens.pick import PickScreen
 from reader.widgets.search_bar import SearchInput
@@ -12,25 +11,13 @@ from app_helpers import make_app, screen_text, settle, wait_for
 from conftest import story_text
 
 
-@pytest.fixture
-def folder(make_folder):
-    return make_folder({
-        "a.md": story_text("Facial recognition pause", published="2020-06-10T10:00:00Z", provider="CBS News",
-                           url="https://example.com/a", related=[{"title": "Rekognition moratorium"}]),
-        "b.md": story_text("Cloud prices fall", published="2020-06-11T10:00:00Z", provider="Reuters",
-                           url="https://example.com/b"),
-        "c.md": story_text("Another cloud story", published="2020-06-12T10:00:00Z", provider="Reuters",
-                           url="https://example.com/c"),
-    })
-
-
 def titles(app) -> list[str]:
     source = app.query_one(StoryList).stories
     return [source.story_row(index).title for index in range(len(source))]
 
 
-async def test_search_narrows_the_list_and_esc_clears_it(folder):
-    app = make_app(folder)
+async def test_search_narrows_the_list_and_esc_clears_it(cloud_stories):
+    app = make_app(cloud_stories)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("slash")
@@ -45,8 +32,8 @@ async def test_search_narrows_the_list_and_esc_clears_it(folder):
         assert "3 stories" in screen_text(app)
 
 
-async def test_search_matches_related_coverage_and_enter_keeps_the_query(folder):
-    app = make_app(folder)
+async def test_search_matches_related_coverage_and_enter_keeps_the_query(cloud_stories):
+    app = make_app(cloud_stories)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("slash", *"moratorium", "enter")
@@ -55,8 +42,8 @@ async def test_search_matches_related_coverage_and_enter_keeps_the_query(folder)
         assert "1 of 3 stories" in screen_text(app)
 
 
-async def test_a_broken_query_shows_its_error_and_keeps_the_last_result(folder):
-    app = make_app(folder)
+async def test_a_broken_query_shows_its_error_and_keeps_the_last_result(cloud_stories):
+    app = make_app(cloud_stories)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("slash", *"provider:reuters")
@@ -74,9 +61,9 @@ async def test_a_broken_query_shows_its_error_and_keeps_the_last_result(folder):
         assert caret.index("^") == typed.index("bar:baz")  # the caret is under the field
 
 
-async def test_s_cycles_the_sort(folder):
+async def test_s_cycles_the_sort(cloud_stories):
     """The whole cycle is tested on the ListController; here, that s drives it and the screen follows."""
-    app = make_app(folder)
+    app = make_app(cloud_stories)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         assert titles(app)[0] == "Another cloud story"
@@ -86,8 +73,8 @@ async def test_s_cycles_the_sort(folder):
         assert "oldest" in screen_text(app)
 
 
-async def test_topics_and_providers_views_filter_the_list(folder):
-    app = make_app(folder)
+async def test_topics_and_providers_views_filter_the_list(cloud_stories):
+    app = make_app(cloud_stories)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("p")
@@ -103,8 +90,8 @@ async def test_topics_and_providers_views_filter_the_list(folder):
         assert not isinstance(app.screen, PickScreen)
 
 
-async def test_marks_read_starred_and_unread_only(folder):
-    app = make_app(folder, read_after=0.05)
+async def test_marks_read_starred_and_unread_only(cloud_stories):
+    app = make_app(cloud_stories, read_after=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         story_list = app.query_one(StoryList)
@@ -120,7 +107,7 @@ async def test_marks_read_starred_and_unread_only(folder):
         await wait_for(pilot, lambda: len(titles(app)) == 2)
         assert "Cloud prices fall" not in titles(app)
         assert "unread only" in screen_text(app)
-    again = make_app(folder)  # no automatic read in the second run
+    again = make_app(cloud_stories)  # no automatic read in the second run
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot, again)
         rows = [again.query_one(StoryList).stories.story_row(index) for index in range(3)]
@@ -128,8 +115,8 @@ async def test_marks_read_starred_and_unread_only(folder):
         assert rows[1].read
 
 
-async def test_the_palette_finds_a_story_by_title(folder):
-    app = make_app(folder)
+async def test_the_palette_finds_a_story_by_title(cloud_stories):
+    app = make_app(cloud_stories)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("ctrl+p")
@@ -142,12 +129,12 @@ async def test_the_palette_finds_a_story_by_title(folder):
                        and app.query_one(StoryList).stories.story_row(app.query_one(StoryList).cursor).title == "Cloud prices fall")
 
 
-async def test_the_palette_lists_every_action(folder):
+async def test_the_palette_lists_every_action(cloud_stories):
     from textual.command import CommandList, CommandPalette
 
     from reader.commands import ACTIONS
 
-    app = make_app(folder)
+    app = make_app(cloud_stories)
     async with app.run_test(size=(120, 60)) as pilot:
         await settle(pilot, app)
         await pilot.press("ctrl+p")
@@ -160,12 +147,12 @@ async def test_the_palette_lists_every_action(folder):
             assert hasattr(app, f"action_{action}"), action
 
 
-async def test_the_story_pane_follows_an_edit_of_the_highlighted_file(folder):
-    app = make_app(folder)
+async def test_the_story_pane_follows_an_edit_of_the_highlighted_file(cloud_stories):
+    app = make_app(cloud_stories)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         assert "Another cloud story" in screen_text(app)
-        (folder / "c.md").write_text(story_text("Another cloud story, corrected", published="2020-06-12T10:00:00Z",
+        (cloud_stories / "c.md").write_text(story_text("Another cloud story, corrected", published="2020-06-12T10:00:00Z",
                                                  provider="Reuters", url="https://example.com/c"))
         app.scan_folder()
         await wait_for(pilot, lambda: app.shown_story.article.title == "Another cloud story, corrected")

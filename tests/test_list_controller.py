@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 import reader.list_controller as list_module
 from reader.data.corpus import Corpus
 from reader.data.records import LoadProgress
@@ -15,37 +13,25 @@ from reader.widgets.status_line import status_text
 from conftest import story_text
 
 
-@pytest.fixture
-def folder(make_folder):
-    return make_folder({
-        "a.md": story_text("Facial recognition pause", published="2020-06-10T10:00:00Z", provider="CBS News",
-                           url="https://example.com/a", related=[{"title": "Rekognition moratorium"}]),
-        "b.md": story_text("Cloud prices fall", published="2020-06-11T10:00:00Z", provider="Reuters",
-                           url="https://example.com/b"),
-        "c.md": story_text("Another cloud story", published="2020-06-12T10:00:00Z", provider="Reuters",
-                           url="https://example.com/c"),
-    })
-
-
 def controller(folder, sort: str = "newest") -> ListController:
     return ListController(Corpus(str(folder)), sort=sort, display_name="stories", watch=False, verify_workers=0)
 
 
-def scan(lists: ListController) -> list[ScanProgress]:
-    """One scan, its messages handed back as the app does; what it posted."""
-    posted: list[ScanProgress] = []
-    lists.scan(posted.append, lambda: False)
+def handed_back(body, take) -> list:
+    """Run a thread body here, and hand what it posted back as the app does; what it posted."""
+    posted: list = []
+    body(posted.append, lambda: False)
     for message in posted:
-        lists.take_progress(message)
+        take(message)
     return posted
+
+
+def scan(lists: ListController) -> list[ScanProgress]:
+    return handed_back(lists.scan, lists.take_progress)
 
 
 def fetch(lists: ListController) -> list[ListReady]:
-    posted: list[ListReady] = []
-    lists.fetch(posted.append, lambda: False)
-    for message in posted:
-        lists.take_list(message)
-    return posted
+    return handed_back(lists.fetch, lists.take_list)
 
 
 def titles(lists: ListController, ids) -> list[str]:
@@ -57,16 +43,16 @@ def last_ids(posted):
     return [message.ids for message in posted if message.ids is not None][-1]
 
 
-def test_a_scan_lists_every_story_newest_first(folder):
-    lists = controller(folder)
+def test_a_scan_lists_every_story_newest_first(cloud_stories):
+    lists = controller(cloud_stories)
     posted = scan(lists)
     assert lists.loaded and lists.list_complete and lists.total == 3
     assert titles(lists, last_ids(posted)) == ["Another cloud story", "Cloud prices fall", "Facial recognition pause"]
     assert str(status_text(lists.status(3))).startswith("3 stories · by newest")
 
 
-def test_a_query_narrows_the_list_and_a_broken_one_keeps_the_last(folder):
-    lists = controller(folder)
+def test_a_query_narrows_the_list_and_a_broken_one_keeps_the_last(cloud_stories):
+    lists = controller(cloud_stories)
     scan(lists)
     assert lists.try_query("cloud") is None
     assert titles(lists, fetch(lists)[-1].ids) == ["Another cloud story", "Cloud prices fall"]
@@ -78,8 +64,8 @@ def test_a_query_narrows_the_list_and_a_broken_one_keeps_the_last(folder):
     assert not lists.filtered()
 
 
-def test_the_sort_cycles_through_every_order_and_back(folder):
-    lists = controller(folder)
+def test_the_sort_cycles_through_every_order_and_back(cloud_stories):
+    lists = controller(cloud_stories)
     scan(lists)
     assert lists.cycle_sort() == "oldest"
     assert titles(lists, fetch(lists)[-1].ids)[0] == "Facial recognition pause"
@@ -107,16 +93,16 @@ def test_a_query_on_a_large_folder_posts_its_first_rows_then_all(make_folder, mo
     assert str(status_text(lists.status(7))).startswith("7 of 7 stories")
 
 
-def test_a_cancelled_query_posts_nothing(folder):
-    lists = controller(folder)
+def test_a_cancelled_query_posts_nothing(cloud_stories):
+    lists = controller(cloud_stories)
     scan(lists)
     posted: list[ListReady] = []
     lists.fetch(posted.append, lambda: True)
     assert posted == []
 
 
-def test_a_look_for_changes_that_finds_none_leaves_an_unread_only_list_alone(folder):
-    lists = controller(folder)
+def test_a_look_for_changes_that_finds_none_leaves_an_unread_only_list_alone(cloud_stories):
+    lists = controller(cloud_stories)
     scan(lists)
     lists.toggle_unread()
     ids = fetch(lists)[-1].ids
@@ -129,18 +115,18 @@ def test_a_look_for_changes_that_finds_none_leaves_an_unread_only_list_alone(fol
     marks.close()
 
 
-def test_a_change_in_the_folder_is_listed_by_the_next_scan(folder):
-    lists = controller(folder)
+def test_a_change_in_the_folder_is_listed_by_the_next_scan(cloud_stories):
+    lists = controller(cloud_stories)
     scan(lists)
-    (folder / "d.md").write_text(story_text("Newest", published="2020-06-13T00:00:00Z", url="https://example.com/d"))
+    (cloud_stories / "d.md").write_text(story_text("Newest", published="2020-06-13T00:00:00Z", url="https://example.com/d"))
     ids = last_ids(scan(lists))
     assert titles(lists, ids)[0] == "Newest"
     assert lists.total == 4
 
 
-def test_a_warm_start_has_the_whole_list_before_the_scan(folder):
-    scan(controller(folder))
-    warm = controller(folder)
+def test_a_warm_start_has_the_whole_list_before_the_scan(cloud_stories):
+    scan(controller(cloud_stories))
+    warm = controller(cloud_stories)
     ids, more = warm.start()
     assert len(ids) == 3 and not more
     assert warm.list_complete and warm.total == 3
@@ -148,23 +134,23 @@ def test_a_warm_start_has_the_whole_list_before_the_scan(folder):
     assert scan(warm)[-1].progress.files_read == 0  # nothing changed: no file was read again
 
 
-def test_a_large_warm_start_shows_its_first_rows_and_fetches_the_rest(folder, monkeypatch):
+def test_a_large_warm_start_shows_its_first_rows_and_fetches_the_rest(cloud_stories, monkeypatch):
     monkeypatch.setattr(list_module, "FIRST_ROWS", 2)
-    scan(controller(folder))
-    warm = controller(folder)
+    scan(controller(cloud_stories))
+    warm = controller(cloud_stories)
     ids, more = warm.start()
     assert len(ids) == 2 and more and warm.list_partial
     assert len(fetch(warm)[-1].ids) == 3 and not warm.list_partial
 
 
-def test_what_an_empty_list_says(tmp_path, folder):
+def test_what_an_empty_list_says(tmp_path, cloud_stories):
     empty = tmp_path / "empty"
     empty.mkdir()
     lists = controller(empty)
     assert lists.empty_text() is None  # not listed yet: it may still fill
     scan(lists)
     assert lists.empty_text().startswith("No stories in stories.")
-    lists = controller(folder)
+    lists = controller(cloud_stories)
     scan(lists)
     lists.try_query("nothingmatches")
     assert lists.empty_text() == "No story matches. Esc in the query bar clears it."
@@ -189,7 +175,7 @@ def test_the_status_says_where_the_scan_stands():
     assert status(unread_only=True, shown=2, query_text=" cloud ") == "2 of 5 stories · unread only · query: cloud · by newest   news"
 
 
-def test_the_wait_for_a_change_ends_when_cancelled(folder):
-    lists = controller(folder)
+def test_the_wait_for_a_change_ends_when_cancelled(cloud_stories):
+    lists = controller(cloud_stories)
     assert lists.wait_for_change(0.01, lambda: False)
     assert not lists.wait_for_change(60, lambda: True)

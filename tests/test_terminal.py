@@ -22,7 +22,8 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (.ci
 
 @pytest.fixture
 def terminal(tmp_path):
-    socket = f"reader-test-{os.getpid()}"
+    # A server of its own for each test: the last test's server may still be exiting under its socket.
+    socket = f"reader-test-{os.getpid()}-{tmp_path.name}"
     sessions = []
 
     def start(*args: str, width: int = 120, height: int = 40) -> str:

@@ -12,6 +12,7 @@ import functools
 import os
 import sqlite3
 import threading
+import urllib.parse
 from array import array
 from collections.abc import Container, Iterable, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import from_epoch, to_epoch
 from reader.data.records import Entry, Problem, Provider, Story, StoryRow, Verified
+from reader.data.state import MarkStore
 
 # Raised when the tables change, and when what a file reads as changes (a problem's
 # reason, a field's coercion): a cache from another version is rebuilt, never trusted.
@@ -105,17 +107,6 @@ CREATE TABLE IF NOT EXISTS problems (
 ) WITHOUT ROWID;
 """
 
-# The read and starred marks live in the user's data folder (reader.data.state),
-# attached to the index connection as `state` so queries can join them.
-MARKS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS state.marks (
-    key TEXT PRIMARY KEY,
-    read INTEGER NOT NULL DEFAULT 0,
-    starred INTEGER NOT NULL DEFAULT 0,
-    changed REAL NOT NULL DEFAULT 0
-);
-"""
-
 SORTS = {
     "newest": "s.published IS NULL, s.published DESC, s.path",
     "oldest": "s.published IS NULL, s.published ASC, s.path",
@@ -167,6 +158,7 @@ def _guarded(method):
     @functools.wraps(method)
     def run(self: Index, *args, **kwargs):
         try:
+            self._follow_marks()
             return method(self, *args, **kwargs)
         except sqlite3.Error as error:
             if self.db_path is None:
@@ -197,11 +189,12 @@ def verified_figures(story: Story) -> Verified:
 class Index:
     """One folder's rows in the index database. Safe to share between threads."""
 
-    def __init__(self, root: str, db_path: str | None, max_bytes: int = 0, state_path: str | None = None) -> None:
+    def __init__(self, root: str, db_path: str | None, max_bytes: int, marks: MarkStore) -> None:
         self.root = root
         self.max_bytes = max_bytes
         self.db_path = db_path
-        self.state_path = state_path
+        self.marks = marks  # attached to every connection as `state`, so queries join the marks
+        self._marks_generation = marks.generation
         self.notices: list[str] = []
         self._lock = threading.RLock()
         self.generation = 0  # changes when the index had to start again, empty
@@ -276,29 +269,28 @@ class Index:
         self._close_spare_readers()
 
     def _connect(self, target: str) -> sqlite3.Connection:
-        db = sqlite3.connect(target, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None)
+        # A URI connection, so that the marks can be attached wherever they live (MarkStore.attach).
+        uri = "file::memory:" if target == ":memory:" else "file:" + urllib.parse.quote(os.path.abspath(target))
+        db = sqlite3.connect(uri, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None, uri=True)
         db.execute("PRAGMA synchronous=NORMAL")
         db.create_function("casefold", 1, _casefold, deterministic=True)
         if target == ":memory:":
             db.executescript(_SCHEMA)
-        self._attach_state(db)
+        self.marks.attach(db)
         return db
 
-    def _attach_state(self, db: sqlite3.Connection) -> None:
-        if self.state_path is not None:
+    def _follow_marks(self) -> None:
+        """Attach the marks again where they moved (to memory, when their file failed)."""
+        if self._marks_generation == self.marks.generation:
+            return
+        with self._lock:
+            self._marks_generation = self.marks.generation
             try:
-                os.makedirs(os.path.dirname(self.state_path), exist_ok=True)
-                db.execute("ATTACH DATABASE ? AS state", (self.state_path,))
-                db.executescript(MARKS_SCHEMA)
-                return
-            except (sqlite3.Error, OSError) as error:
-                self.notices.append(f"Read and starred marks cannot be read ({_plain(error)}).")
-                try:
-                    db.execute("DETACH DATABASE state")
-                except sqlite3.Error:
-                    pass
-        db.execute("ATTACH DATABASE ':memory:' AS state")
-        db.executescript(MARKS_SCHEMA)
+                self._db.execute("DETACH DATABASE state")
+            except sqlite3.Error:
+                pass
+            self.marks.attach(self._db)
+        self._close_spare_readers()
 
     def _folder_id(self, root: str) -> int:
         with self._lock:
@@ -331,7 +323,7 @@ class Index:
             with self._lock:
                 yield self._db
             return
-        generation = self.generation
+        generation = (self.generation, self.marks.generation)
         with self._spare_lock:
             db = self._spare_readers.pop() if self._spare_readers else None
         if db is None:
@@ -340,7 +332,7 @@ class Index:
             yield db
         finally:
             with self._spare_lock:
-                if generation == self.generation and len(self._spare_readers) < _SPARE_READERS:
+                if generation == (self.generation, self.marks.generation) and len(self._spare_readers) < _SPARE_READERS:
                     self._spare_readers.append(db)
                     db = None
             if db is not None:

@@ -265,3 +265,23 @@ def test_linked_stories_count_a_shared_article_once(make_folder):
     ids = {corpus.rows([i])[i].title: i for i in corpus.story_ids()}
     assert corpus.index.linked_stories(ids["B"]) == [(ids["A"], "A", 1)]
     assert corpus.index.linked_stories(ids["A"]) == [(ids["B"], "B", 1)]
+
+
+def test_a_cache_written_by_other_reading_code_is_read_again(folder, monkeypatch):
+    """A reader whose parsing changed (an upgrade, with or without a schema bump) reads every file again."""
+    assert Corpus(str(folder)).scan().files_read == 5
+    assert Corpus(str(folder)).scan().files_read == 0
+    monkeypatch.setattr(index_module, "reading_code", lambda: "other parsing code")
+    corpus = Corpus(str(folder))
+    assert not corpus.was_scanned
+    assert corpus.scan().files_read == 5
+    assert any("another version" in notice for notice in corpus.notices)
+    assert Corpus(str(folder)).scan().files_read == 0  # and then it is trusted
+
+
+def test_the_reading_code_key_covers_the_parsing_modules():
+    key = index_module.reading_code()
+    assert key == index_module.reading_code() and len(key) >= 16
+    assert set(index_module.READING_MODULES) >= {
+        "reader.data.parse", "reader.data.discover", "reader.data.records", "reader.data.sanitize",
+        "reader.data.dates", "reader.data.coverage"}

@@ -9,6 +9,9 @@ rebuilt or bypassed in memory, with a notice, never a crash.
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib.metadata
+import importlib.util
 import os
 import sqlite3
 import threading
@@ -22,13 +25,22 @@ from reader.data.dates import from_epoch, to_epoch
 from reader.data.records import Entry, Problem, Provider, Story, StoryRow, Verified
 from reader.data.state import MarkStore
 
-# Raised when the tables change, and when what a file reads as changes (a problem's
-# reason, a field's coercion): a cache from another version is rebuilt, never trusted.
+# Raised when the tables change: a cache from another version is rebuilt, never trusted.
 SCHEMA_VERSION = 10
+# What a file reads as (its fields, a problem's reason, whether it is a story at all)
+# comes from these modules: a cache written by other code of theirs is rebuilt too.
+READING_MODULES = (
+    "reader.data.parse", "reader.data.discover", "reader.data.records", "reader.data.sanitize",
+    "reader.data.dates", "reader.data.coverage", "reader.data.index",
+)
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2
 LINKED_LIMIT = 50  # linked stories shown at most, those sharing the most articles first
 
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    name TEXT PRIMARY KEY,  -- 'reading_code': see reading_code()
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS folders (
     id INTEGER PRIMARY KEY,
     root TEXT NOT NULL,
@@ -139,6 +151,26 @@ def search_rowid(story_id: int, published: int | None) -> int:
 BUSY_SECONDS = 3.0  # how long to wait for another reader's write before giving up on the file
 
 
+@functools.cache
+def reading_code() -> str:
+    """A digest of the reader's version and the source of READING_MODULES: a cache
+    written under another is not trusted (~1 ms, once)."""
+    digest = hashlib.sha256()
+    try:
+        digest.update(importlib.metadata.version("reader").encode())
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    for name in READING_MODULES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        try:
+            with open(origin, "rb") as source:  # type: ignore[arg-type]
+                digest.update(source.read())
+        except (OSError, TypeError):
+            digest.update(name.encode())  # no source to read (a frozen build): its version stands
+    return digest.hexdigest()[:32]
+
+
 def story_key(entry: Entry) -> str:
     """What identifies a story across runs, re-indexing and moving the folder."""
     return entry.url or f"{entry.path}\n{entry.title}"
@@ -232,7 +264,7 @@ class Index:
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables and version == SCHEMA_VERSION:
+            if tables and version == SCHEMA_VERSION and _stored_reading_code(db) == reading_code():
                 return db  # a warm start writes nothing before the first frame; a write that fails later falls back
             if tables:
                 db.close()
@@ -242,6 +274,7 @@ class Index:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('reading_code', ?)", (reading_code(),))
             # A write proves the file is usable (not read-only, not locked for good).
             db.execute("INSERT OR IGNORE INTO folders(root, max_bytes) VALUES (?, ?)", (self.root, self.max_bytes))
             db.commit()
@@ -736,6 +769,16 @@ class _Transaction:
 
     def __exit__(self, kind, error, trace) -> None:
         self.db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def _stored_reading_code(db: sqlite3.Connection) -> str | None:
+    try:
+        row = db.execute("SELECT value FROM meta WHERE name = 'reading_code'").fetchone()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):  # a cache from before the meta table
+            return None
+        raise
+    return row[0] if row else None
 
 
 def _is_corrupt(error: BaseException) -> bool:

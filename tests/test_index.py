@@ -267,6 +267,26 @@ def test_linked_stories_count_a_shared_article_once(make_folder):
     assert corpus.index.linked_stories(ids["A"]) == [(ids["B"], "B", 1)]
 
 
+def test_linked_stories_rank_by_distinct_shared_articles(make_folder):
+    one = {"title": "One", "url": "https://shared.example/1", "provider": "Shared"}
+    two = {"title": "Two", "url": "https://shared.example/2", "provider": "Shared"}
+    folder = make_folder({
+        "x.md": story_text("X", url="https://example.com/x", published="2020-06-01T00:00:00Z", related=[one, two]),
+        "a.md": story_text("Newer, one article three times", url="https://example.com/a",
+                           published="2020-06-03T00:00:00Z", related=[one, one, one]),
+        "b.md": story_text("Older, two articles", url="https://example.com/b",
+                           published="2020-06-02T00:00:00Z", related=[one, two]),
+    })
+    corpus = Corpus(str(folder))
+    corpus.scan(verify_workers=0)
+    ids = {corpus.rows([i])[i].title: i for i in corpus.story_ids()}
+    assert corpus.index.linked_stories(ids["X"]) == [
+        (ids["Older, two articles"], "Older, two articles", 2),
+        (ids["Newer, one article three times"], "Newer, one article three times", 1),
+    ]
+    corpus.close()
+
+
 def test_a_cache_written_by_other_reading_code_is_read_again(folder, monkeypatch):
     """A reader whose parsing changed (an upgrade, with or without a schema bump) reads every file again."""
     assert Corpus(str(folder)).scan().files_read == 5

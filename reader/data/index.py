@@ -713,7 +713,7 @@ class Index:
             "  UNION ALL SELECT s.id, url_key FROM stories s JOIN mine USING (url_key))"
             " SELECT s.id, s.title, count(DISTINCT theirs.url_key) FROM theirs JOIN stories s ON s.id = theirs.story"
             " WHERE s.id != :id AND s.folder = :folder GROUP BY s.id"
-            " ORDER BY count(*) DESC, s.published DESC LIMIT :limit",
+            " ORDER BY count(DISTINCT theirs.url_key) DESC, s.published DESC LIMIT :limit",
             {"id": story_id, "folder": self.folder_id, "limit": limit},
         )
 

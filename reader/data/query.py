@@ -54,6 +54,7 @@ import unicodedata
 from datetime import date
 from typing import NamedTuple
 
+from reader.data.coverage import without_www
 from reader.data.index import SEARCH_ID_MASK
 
 __all__ = ["FIELDS", "Query", "QueryError", "Term", "compile_query", "parse_query", "quoted"]
@@ -271,7 +272,7 @@ def _domain(value: str) -> str:
     if "://" in value:
         value = value.split("://", 1)[1]
     value = value.split("/", 1)[0].rstrip(".")
-    return value.removeprefix("www.")
+    return without_www(value)
 
 
 def _has_token(text: str) -> bool:
@@ -362,7 +363,7 @@ def _field_condition(term: Term, first_rows: bool = False) -> tuple[str, list]:
         # provider_sort: the casefolded name, else the domain as written;
         # outlet (coverage.outlet_key): the casefolded domain without www., else the name.
         return ("s.id IN (SELECT id FROM stories WHERE provider_sort = ? OR outlet = ?)",
-                [value, value.removeprefix("www.")])
+                [value, without_www(value)])
     if name == "domain":
         return "s.id IN (SELECT id FROM stories WHERE outlet = ? AND provider_domain != '')", [value]
     if name == "topic":

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.data import index as index_module
+from reader.data.index import connections as connections_module
 from reader.data.corpus import Corpus, cache_file
 from conftest import story_text
 
@@ -126,7 +127,7 @@ def test_a_cache_that_fails_during_a_scan_is_survived(folder, monkeypatch):
             raise sqlite3.DatabaseError("database disk image is malformed")
         return real_write(self, results, *args)
 
-    monkeypatch.setattr(index_module.Index, "write", index_module._guarded(failing_write))
+    monkeypatch.setattr(index_module.Index, "write", connections_module.guarded(failing_write))
     progress = corpus.scan()
     assert progress.stories == 5
     assert not corpus.cached
@@ -294,7 +295,7 @@ def test_a_cache_written_by_other_reading_code_is_read_again(folder, monkeypatch
     """A reader whose parsing changed (an upgrade, with or without a schema bump) reads every file again."""
     assert Corpus(str(folder)).scan().files_read == 5
     assert Corpus(str(folder)).scan().files_read == 0
-    monkeypatch.setattr(index_module, "reading_code", lambda: "other parsing code")
+    monkeypatch.setattr(connections_module, "reading_code", lambda: "other parsing code")
     corpus = Corpus(str(folder))
     assert not corpus.was_scanned
     assert corpus.scan().files_read == 5

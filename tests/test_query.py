@@ -555,7 +555,7 @@ def test_real_sample_first_rows_are_the_first_of_all(sample, text):
 def test_first_rows_of_a_search_keep_the_order_of_ties(make_folder, monkeypatch):
     """The full-text rows are read in date order; stories of the same second (and the
     undated ones) are put in path order, as the whole list has them."""
-    import reader.data.index as index_module
+    import reader.data.index.reads as reads_module
 
     dates = ["2020-06-10T10:00:00Z"] * 6 + ["2020-06-11T09:00:00Z", "1950-01-01T00:00:00Z", "1940-01-01T00:00:00Z",
                                              "2600-01-01T00:00:00Z", "not a date", "not a date", "2020-06-09T00:00:00Z"]
@@ -575,7 +575,7 @@ def test_first_rows_of_a_search_keep_the_order_of_ties(make_folder, monkeypatch)
                 assert corpus.first_story_ids("newest", query, limit) == every[:limit], (text, limit)
             assert corpus.first_story_ids("quality", query, 4) == corpus.story_ids("quality", *compile_query(query))[:4]
         # Too many stories in one second at the cut: the plain query answers instead.
-        monkeypatch.setattr(index_module, "_MAX_TIES", 2)
+        monkeypatch.setattr(reads_module, "_MAX_TIES", 2)
         assert corpus.index.first_ids_by_text('"cloud"', "", [], 3) is None
         assert corpus.first_story_ids("newest", parse_query("cloud"), 3) == corpus.story_ids("newest")[:3]
     finally:

@@ -103,7 +103,7 @@ def test_an_unusable_cache_location_falls_back_to_memory(folder, monkeypatch, tm
 
 def test_a_locked_cache_falls_back_to_memory(folder, monkeypatch):
     Corpus(str(folder)).scan()
-    monkeypatch.setattr(index_module, "BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(connections_module, "BUSY_SECONDS", 0.2)
     holder = sqlite3.connect(cache_file(), isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:

@@ -19,7 +19,7 @@ tables in schema.py, and a place in Index's bases.
 
 from __future__ import annotations
 
-from reader.data.index.connections import BUSY_SECONDS, IndexConnections
+from reader.data.index.connections import IndexConnections
 from reader.data.index.coverage_queries import LINKED_LIMIT, CoverageQueries
 from reader.data.index.reads import IndexReads
 from reader.data.index.schema import (
@@ -29,7 +29,7 @@ from reader.data.index.schema import (
 from reader.data.index.writes import IndexWrites, verified_figures
 
 __all__ = [
-    "BUSY_SECONDS", "KIND_OTHER", "KIND_PROBLEM", "KIND_STORY", "LINKED_LIMIT", "NEWEST_FIRST", "READING_MODULES",
+    "KIND_OTHER", "KIND_PROBLEM", "KIND_STORY", "LINKED_LIMIT", "NEWEST_FIRST", "READING_MODULES",
     "SCHEMA_VERSION", "SEARCH_ID_BITS", "SEARCH_ID_MASK", "SORTS", "Index", "reading_code", "search_rowid",
     "story_key", "verified_figures",
 ]

@@ -13,7 +13,6 @@ from reader.data.dates import to_utc_text
 from reader.data.index import story_key
 from reader.data.records import Article, Story, entry_of
 
-FORMATS = ("json", "markdown")
 SUFFIXES = {"json": ".json", "markdown": ".md"}
 
 

@@ -62,6 +62,7 @@ TRICKY = {
     "bool_in_text": "title: T\nexcerpt: \"yes\"\nx: yes\ny: Yes\n",
     "empty_key": "title: T\n: v\n",
     "colon_in_key": "title: T\na:b: yes\n",
+    "unindented_quoted_continuation": "title: T\nexcerpt: \"a\nb\"\n",  # YAML 1.1 takes it, 1.2 does not
     "odd_whitespace": "title:   T   \nd:   2020-06-10   \n",
 }
 
@@ -141,6 +142,14 @@ def test_what_yaml_11_resolves_is_resolved_as_pyyaml_does():
 def test_anything_unusual_goes_to_pyyaml(front):
     with pytest.raises(yaml_fast.Declined):
         _fast(front)
+
+
+def test_what_rapidyaml_refuses_goes_to_pyyaml_without_a_word_on_stderr(capfd):
+    front = TRICKY["unindented_quoted_continuation"]
+    with pytest.raises(yaml_fast.Declined):
+        _fast(front)
+    assert capfd.readouterr().err == ""  # in the app, stderr is the terminal
+    assert parse._load_with_pyyaml(front)["excerpt"] == "a b"
 
 
 def test_the_real_shape_is_read_fast():

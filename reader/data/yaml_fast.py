@@ -20,9 +20,12 @@ for the same result:
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import json
+import os
 import re
+import threading
 
 import yaml
 
@@ -120,6 +123,33 @@ def _object(pairs: dict) -> object:
     return pairs
 
 
+_STDERR = 2
+_stderr_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """rapidyaml writes its parse errors to the process's stderr before raising: in
+    the app that is the terminal. Its text goes to /dev/null meanwhile (a lock:
+    two threads must not save each other's redirection as the original)."""
+    with _stderr_lock:
+        try:
+            saved = os.dup(_STDERR)
+        except OSError:  # no stderr at all: nothing to guard
+            yield
+            return
+        try:
+            null = os.open(os.devnull, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+            try:
+                os.dup2(null, _STDERR)
+            finally:
+                os.close(null)
+            yield
+        finally:
+            os.dup2(saved, _STDERR)
+            os.close(saved)
+
+
 def load(front: str, libyaml_accepts) -> object:
     """The document, as PyYAML would build it; Declined when unsure.
 
@@ -130,7 +160,8 @@ def load(front: str, libyaml_accepts) -> object:
     if not libyaml_accepts(front):
         raise Declined  # PyYAML reports the error, with its line and column
     try:
-        tree = ryml.parse_in_arena(front.encode("utf-8"))
+        with _quiet_stderr():
+            tree = ryml.parse_in_arena(front.encode("utf-8"))
         root = tree.root_id()
         # Emitted as UTF-8 into a buffer of the measured size: twice as fast as a str.
         text = bytes(ryml.emit_json_in_place(tree, bytearray(ryml.compute_json_length(tree, root)), root))

@@ -3,7 +3,8 @@
 Two readings share the same checks: `read_story` parses the whole front matter
 into a `Story`; `read_entry` parses everything but the `related` list (which
 is ~96% of a typical file's bytes) for the story list, and counts the related
-items without building them.
+items without building them. A full parse goes through `yaml_fast` (rapidyaml)
+when it can vouch for PyYAML's result, and through PyYAML otherwise.
 """
 
 from __future__ import annotations

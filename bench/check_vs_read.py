@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,23 +38,35 @@ def read_bytes(folder: str) -> tuple[float, int, int]:
     return time.perf_counter() - started, files, size
 
 
-_HIDE_RYML = "import sys; sys.modules['ryml'] = None; from reader.cli import main; sys.exit(main())"
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
-def check_cold(folder: str, fast: bool) -> tuple[float, str]:
+def check_cold(folder: str, fast: bool) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the reader and its helpers, its last line)."""
     home = tempfile.mkdtemp(prefix="reader-check-")
     env = dict(os.environ)
     for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
         env[name] = os.path.join(home, name.lower())
-    command = [sys.executable, "-m", "reader", "check", folder] if fast else \
-        [sys.executable, "-c", _HIDE_RYML, "check", folder]
+    if not fast:
+        # A module that fails to import, first on the path of the reader and of its
+        # helper processes (which inherit the environment, not the parent's modules).
+        hidden = os.path.join(home, "hidden")
+        os.mkdir(hidden)
+        with open(os.path.join(hidden, "ryml.py"), "w", encoding="utf-8") as module:
+            module.write("raise ImportError('hidden by check_vs_read.py --no-fast')\n")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [hidden, env.get("PYTHONPATH", "")]))
+    command = [sys.executable, "-m", "reader", "check", folder]
     try:
+        cpu = _children_cpu()
         started = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu  # helpers count once reaped: they end with the reader
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    return seconds, (done.stdout.strip().splitlines() or ["?"])[-1]
+    return seconds, cpu, (done.stdout.strip().splitlines() or ["?"])[-1]
 
 
 def main() -> None:
@@ -62,20 +75,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-fast", action="store_true", help="PyYAML reads every file (rapidyaml hidden)")
     args = parser.parse_args()
-    print("| folder | files | MB | read bytes (s) | reader check cold (s) | ratio | runs | load before |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| folder | files | MB | read bytes (s) | reader check cold (s) | ratio | CPU (s) | runs | load before |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for folder in args.folders:
         read_bytes(folder)  # warm the page cache for both sides
         load = os.getloadavg()[0]
-        reads, checks, said = [], [], ""
+        reads, checks, cpus, said = [], [], [], ""
         for _ in range(args.runs):
             seconds, files, size = read_bytes(folder)
             reads.append(seconds)
-            seconds, said = check_cold(folder, fast=not args.no_fast)
+            seconds, cpu, said = check_cold(folder, fast=not args.no_fast)
             checks.append(seconds)
+            cpus.append(cpu)
         read, check = statistics.median(reads), statistics.median(checks)
         print(f"| {os.path.basename(os.path.normpath(folder))} ({said}) | {files:,} | {size / 1e6:,.0f} | "
-              f"{read:.3f} | {check:.2f} | {check / read:.0f}x | {args.runs} | {load:.2f} |", flush=True)
+              f"{read:.3f} | {check:.2f} | {check / read:.0f}x | {statistics.median(cpus):.1f} | {args.runs} | {load:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def _children_cpu() -> float:
 
 
 def check_cold(folder: str, fast: bool) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds of the reader and its helpers, its last line)."""
+    """(wall seconds, CPU seconds of the reader process, its last line)."""
     home = tempfile.mkdtemp(prefix="reader-check-")
     env = dict(os.environ)
     for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
@@ -63,7 +63,7 @@ def check_cold(folder: str, fast: bool) -> tuple[float, float, str]:
         started = time.perf_counter()
         done = subprocess.run(command, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - started
-        cpu = _children_cpu() - cpu  # helpers count once reaped: they end with the reader
+        cpu = _children_cpu() - cpu  # the helper processes are not counted: nothing waits for them
     finally:
         shutil.rmtree(home, ignore_errors=True)
     return seconds, cpu, (done.stdout.strip().splitlines() or ["?"])[-1]
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-fast", action="store_true", help="PyYAML reads every file (rapidyaml hidden)")
     args = parser.parse_args()
-    print("| folder | files | MB | read bytes (s) | reader check cold (s) | ratio | CPU (s) | runs | load before |")
+    print("| folder | files | MB | read bytes (s) | reader check cold (s) | ratio | main process CPU (s) | runs | load before |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for folder in args.folders:
         read_bytes(folder)  # warm the page cache for both sides

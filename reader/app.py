@@ -24,7 +24,7 @@ from reader.data.config import load_config
 from reader.data.corpus import Corpus
 from reader.data.records import Article, Problem, Story
 from reader.errors import report_error, survivable
-from reader.links import copy_article_url, open_article
+from reader.links import copy_link, open_link
 from reader.list_controller import ListController
 from reader.messages import ListReady, ScanProgress, StoryLoaded
 from reader.widgets.coverage import CoverageList, CoveragePane
@@ -361,13 +361,21 @@ class ReaderApp(ViewActions, App[None]):
             return self.focused.current()
         return self.shown_story.article if isinstance(self.shown_story, Story) else None
 
+    def target_link(self) -> str:
+        """The link `o` and `y` act on: the related article's, or the story's own (its webUrl,
+        else its originalUrl)."""
+        if isinstance(self.focused, CoverageList):
+            article = self.focused.current()
+            return article.web_url if article else ""
+        return self.shown_story.link if isinstance(self.shown_story, Story) else ""
+
     @survivable
     def action_open_link(self) -> None:
-        open_article(self, self.target())
+        open_link(self, self.target_link())
 
     @survivable
     def action_copy_link(self) -> None:
-        copy_article_url(self, self.target())
+        copy_link(self, self.target_link())
 
     @survivable
     def action_back(self) -> None:

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from textual.app import App
 
-from reader.data.records import Article
 
 # Browsers that run in the terminal would draw over the reader's screen.
 TEXT_BROWSERS = frozenset({"www-browser", "links", "links2", "elinks", "lynx", "w3m"})
@@ -38,9 +37,9 @@ def no_browser() -> str | None:
     return None
 
 
-def open_article(app: App, article: Article | None) -> None:
-    """Open the article's page in a browser, or say why not."""
-    url, reason = web_url_or_reason(article.web_url if article else "")
+def open_link(app: App, link: str) -> None:
+    """Open a story's or an article's page in a browser, or say why not."""
+    url, reason = web_url_or_reason(link)
     if url is None:
         app.notify(reason, severity="warning", markup=False)
         return
@@ -52,11 +51,11 @@ def open_article(app: App, article: Article | None) -> None:
     app.notify(f"Opening {url}", markup=False)
 
 
-def copy_article_url(app: App, article: Article | None) -> None:
-    """Send the article's URL to the clipboard. The terminal is asked to put it there
-    (OSC 52) and may ignore that, so the notice says what was done, not that it worked."""
-    if article is None or not article.web_url:
+def copy_link(app: App, link: str) -> None:
+    """Send a link to the clipboard. The terminal is asked to put it there (OSC 52)
+    and may ignore that, so the notice says what was done, not that it worked."""
+    if not link:
         app.notify("There is no URL to copy.", severity="warning", markup=False)
         return
-    app.copy_to_clipboard(article.web_url)
-    app.notify(f"Sent {article.web_url} to the terminal's clipboard", markup=False)
+    app.copy_to_clipboard(link)
+    app.notify(f"Sent {link} to the terminal's clipboard", markup=False)

@@ -129,6 +129,22 @@ async def test_open_uses_the_browser_for_web_links_only(make_folder, monkeypatch
         assert any("Refused" in note.message for note in app._notifications)
 
 
+
+async def test_o_and_y_use_the_original_url_of_a_story_without_a_web_url(make_folder, monkeypatch):
+    video = story_text("A video", url="").replace('webUrl: ""\n', 'originalUrl: "https://www.youtube.com/watch?v=x"\n')
+    app = make_app(make_folder({"a.md": video}))
+    opened: list[str] = []
+    copied: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    monkeypatch.setattr("reader.links.no_browser", lambda: None)  # as on a desktop
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("o", "y")
+        await pilot.pause()
+        assert opened == ["https://www.youtube.com/watch?v=x"]
+        assert copied == ["https://www.youtube.com/watch?v=x"]
+
 async def test_open_on_the_coverage_pane_opens_the_related_article(monkeypatch):
     app = make_app(SEEDS)
     opened: list[str] = []

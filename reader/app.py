@@ -28,6 +28,7 @@ from reader.errors import report_error, survivable
 from reader.links import copy_article_url, open_article
 from reader.list_controller import ListController
 from reader.messages import ListReady, ScanProgress, StoryLoaded
+from reader.story_view import StoryView, build_story_view
 from reader.widgets.coverage import CoverageList, CoveragePane
 from reader.widgets.detail import DetailPane, LinkedStories
 from reader.widgets.key_bar import KeyBar
@@ -89,7 +90,7 @@ class ReaderApp(ViewActions, App[None]):
         yield self.story_list
         with Horizontal(id="lower"):
             with Vertical(id="left"):
-                self.detail = DetailPane(self.now, id="detail")
+                self.detail = DetailPane(id="detail")
                 self.detail.border_title = "Story"
                 yield self.detail
             self.coverage = CoveragePane(id="coverage")
@@ -211,13 +212,20 @@ class ReaderApp(ViewActions, App[None]):
                 return
             if self._detail_timer is not None:
                 self._detail_timer.stop()
+                self._detail_timer = None
             if not self._first_frame_drawn:
                 self._first_frame_drawn = True
                 self.call_after_refresh(self._load_current)
                 return
-            self._detail_timer = self.set_timer(_DETAIL_DELAY, self._load_current)
+            # The list's move is drawn first: the wait for the panes starts after that frame.
+            self.call_after_refresh(self._schedule_load)
         elif isinstance(message.row_list, CoverageList):
             self.coverage.show_entry(message.row_list.current_entry())
+
+    def _schedule_load(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(_DETAIL_DELAY, self._load_current)
 
     @survivable
     def on_row_list_selected(self, message: RowList.Selected) -> None:
@@ -230,37 +238,51 @@ class ReaderApp(ViewActions, App[None]):
 
     @survivable
     def _load_current(self) -> None:
+        self._detail_timer = None
         story_id = self.story_list.current_id()
         if story_id is None:
-            self._show_story(None, None)
-            self.linked.show([])
+            self._show_view(build_story_view(None, None, [], self.now(), self.coverage.sort))
         else:
             self.load_story(story_id)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_story(self, story_id: int) -> None:
+        """Read the story and build all its panes show, here, off the UI thread; a load
+        the cursor has left is dropped (a newer one cancels it, or the cursor moved on)."""
+        worker = get_current_worker()
+
+        def wanted() -> bool:
+            return not worker.is_cancelled and self.story_list.is_current(story_id)
+
         story = self.corpus.load_story(story_id)
-        self.post_message(StoryLoaded(story_id, story, self.corpus.index.linked_stories(story_id)))
+        if not wanted():
+            return
+        view = build_story_view(story_id, story, self.corpus.index.linked_stories(story_id), self.now(),
+                                self.coverage.sort)
+        if wanted():
+            self.post_message(StoryLoaded(view))
 
     @survivable
     def on_story_loaded(self, message: StoryLoaded) -> None:
-        if message.story_id != self.story_list.current_id():
+        view = message.view
+        if view.story_id != self.story_list.current_id():
             return
-        if message.story_id == self.shown_id and message.story == self.shown_story:
-            if message.linked != self.linked.linked:
-                self.linked.show(message.linked)
+        if view.story_id == self.shown_id and view.story == self.shown_story:
+            if view.linked != self.linked.linked:
+                self.linked.show(view.linked)
             return  # read again after a change elsewhere in the folder: the panes keep their place
-        self._show_story(message.story_id, message.story)
-        self.linked.show(message.linked)
+        self._show_view(view)
 
-    def _show_story(self, story_id: int | None, story: Story | Problem | None) -> None:
-        self.shown_id = story_id
-        self.shown_story = story
-        self.detail.show(story)
-        self.coverage.show_story(story if isinstance(story, Story) else None)
+    def _show_view(self, view: StoryView) -> None:
+        """Swap in prepared panes: nothing here parses, lays out a timeline or counts."""
+        self.shown_id = view.story_id
+        self.shown_story = view.story
+        self.detail.show_content(view.detail)
+        self.coverage.show_content(view.coverage)
+        self.linked.show(view.linked)
         if self._read_timer is not None:
             self._read_timer.stop()
-        if isinstance(story, Story):
+        if isinstance(view.story, Story):
             self._read_timer = self.set_timer(self.read_after, self._mark_shown_read)
 
     @survivable

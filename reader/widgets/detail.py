@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -82,6 +81,14 @@ def problem_text(problem: Problem) -> Text:
     return text
 
 
+def detail_content(story: Story | Problem | None, now: datetime) -> RenderableType:
+    if story is None:
+        return Text("No story selected.", style="dim italic")
+    if isinstance(story, Problem):
+        return problem_text(story)
+    return story_text(story, now)
+
+
 class DetailPane(VerticalScroll, can_focus=True):
     """Scrolls with the keys the lists use."""
 
@@ -92,22 +99,16 @@ class DetailPane(VerticalScroll, can_focus=True):
         Binding("G,end", "scroll_end", "Bottom", show=False),
     ]
 
-    def __init__(self, now: Callable[[], datetime], **kwargs) -> None:
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.now = now
         # Held, not queried: a late timer may call show() while the app is closing.
         self.content = Static(Text("Nothing selected.", style="dim italic"), id="detail-text")
 
     def compose(self) -> ComposeResult:
         yield self.content
 
-    def show(self, story: Story | Problem | None) -> None:
-        if story is None:
-            content = Text("No story selected.", style="dim italic")
-        elif isinstance(story, Problem):
-            content = problem_text(story)
-        else:
-            content = story_text(story, self.now())
+    def show_content(self, content: RenderableType) -> None:
+        """Swap in what `detail_content` built (in a worker, for a story being shown)."""
         self.content.update(content)
         self.scroll_home(animate=False)
 

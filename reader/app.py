@@ -257,8 +257,11 @@ class ReaderApp(ViewActions, App[None]):
         story = self.corpus.load_story(story_id)
         if not wanted():
             return
+        width = self.detail.layout_width()
+        # Laid out as Textual would lay it out at that width, so drawing it only copies lines.
+        layout = (self.console, self.console_options.update_width(width).update(highlight=False)) if width else None
         view = build_story_view(story_id, story, self.corpus.index.linked_stories(story_id), self.now(),
-                                self.coverage.sort)
+                                self.coverage.sort, layout)
         if wanted():
             self.post_message(StoryLoaded(view))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType
 
 from reader.data.records import Problem, Story
 from reader.widgets.coverage import CoverageContent, coverage_content
@@ -24,6 +24,9 @@ class StoryView(NamedTuple):
 
 
 def build_story_view(story_id: int | None, story: Story | Problem | None, linked: Linked,
-                     now: datetime, coverage_sort: str) -> StoryView:
+                     now: datetime, coverage_sort: str,
+                     layout: tuple[Console, ConsoleOptions] | None = None) -> StoryView:
+    """`layout`: the console and its options at the detail pane's width, to lay its text out here."""
     shown = story if isinstance(story, Story) else None
-    return StoryView(story_id, story, detail_content(story, now), coverage_content(shown, coverage_sort), linked)
+    return StoryView(story_id, story, detail_content(story, now, layout), coverage_content(shown, coverage_sort),
+                     linked)

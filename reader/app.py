@@ -73,6 +73,7 @@ class ReaderApp(ViewActions, App[None]):
         self.read_after = read_after  # seconds a story is shown before it counts as read
         self.shown_id: int | None = None
         self.shown_story: Story | Problem | None = None
+        self._showing: StoryView | None = None  # the view being swapped in, pane by pane
         self._detail_timer = None
         self._read_timer = None
         self._notices_shown: set[str] = set()
@@ -277,12 +278,26 @@ class ReaderApp(ViewActions, App[None]):
         self._show_view(view)
 
     def _show_view(self, view: StoryView) -> None:
-        """Swap in prepared panes: nothing here parses, lays out a timeline or counts."""
+        """Swap in prepared panes, one pane a frame: a key pressed meanwhile waits for one
+        pane's repaint at most. Nothing here parses, lays out a timeline or counts."""
+        self._showing = view
+        self.detail.show_content(view.detail)
+        self.call_after_refresh(self._show_coverage, view)
+
+    @survivable
+    def _show_coverage(self, view: StoryView) -> None:
+        if self._showing is view:  # else a newer story is on its way in
+            self.coverage.show_content(view.coverage)
+            self.call_after_refresh(self._show_linked, view)
+
+    @survivable
+    def _show_linked(self, view: StoryView) -> None:
+        if self._showing is not view:
+            return
+        self.linked.show(view.linked)
+        # Only now: `settle` in the tests, and the link keys, go by what is fully shown.
         self.shown_id = view.story_id
         self.shown_story = view.story
-        self.detail.show_content(view.detail)
-        self.coverage.show_content(view.coverage)
-        self.linked.show(view.linked)
         if self._read_timer is not None:
             self._read_timer.stop()
         if isinstance(view.story, Story):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 from rich.console import Console, Group
@@ -123,3 +124,13 @@ def test_laid_out_content_draws_as_the_original_at_its_width_and_lays_out_again_
     wider = console.options.update_width(70)
     assert list(console.render(laid_out, wider)) == list(console.render(group, wider))
     assert list(console.render(laid_out, wider)) != list(console.render(group, options))
+
+
+async def test_what_exists_once_the_folder_is_read_is_left_out_of_full_collections(make_folder):
+    gc.unfreeze()  # a test before this one may have left objects frozen
+    app = make_app(_three_stories(make_folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert gc.get_freeze_count() == 0
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
+        assert gc.get_freeze_count() > 0

@@ -252,7 +252,7 @@ class ReaderApp(ViewActions, App[None]):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_story(self, story_id: int) -> None:
-        """Read the story and build all its panes show, here, off the UI thread; a load
+        """Read the story and build what its panes show, here, off the UI thread; a load
         the cursor has left is dropped (a newer one cancels it, or the cursor moved on)."""
         worker = get_current_worker()
 

@@ -10,13 +10,10 @@ from textual import work
 
 from reader.data.coverage import outlet_key
 from reader.data.records import Problem, Story
+from reader.data.query import quoted
 from reader.errors import survivable
 from reader.widgets.coverage import CoverageList
 from reader.widgets.text import plural
-
-
-def _quoted(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 class ViewActions:
@@ -26,7 +23,7 @@ class ViewActions:
 
         self.push_screen(
             PickScreen("Topics", self.corpus.index.topic_counts(), "Enter filters the list by a topic; Esc closes."),
-            lambda topic: topic and self.set_query(f'topic:"{_quoted(topic)}"'),
+            lambda topic: topic and self.set_query(f'topic:{quoted(topic)}'),
         )
 
     @survivable
@@ -35,7 +32,7 @@ class ViewActions:
 
         self.push_screen(
             PickScreen("Providers", self.corpus.index.provider_counts(), "Enter filters the list by an outlet; Esc closes."),
-            lambda name: name and self.set_query(f'provider:"{_quoted(name)}"'),
+            lambda name: name and self.set_query(f'provider:{quoted(name)}'),
         )
 
     @survivable

@@ -24,7 +24,6 @@ from reader.commands import ReaderCommands
 from reader.data.config import load_config
 from reader.data.corpus import Corpus
 from reader.data.records import Article, Problem, Story
-from reader.data.state import MarkStore
 from reader.errors import report_error, survivable
 from reader.links import copy_article_url, open_article
 from reader.list_controller import ListController
@@ -66,7 +65,7 @@ class ReaderApp(ViewActions, App[None]):
         super().__init__()
         options = {} if max_bytes is None else {"max_bytes": max_bytes}
         self.corpus = Corpus(path, use_cache=use_cache, **options)
-        self.marks = MarkStore()
+        self.marks = self.corpus.marks  # the corpus owns the marks: the list and the actions share them
         self.config = load_config()
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.lists = ListController(self.corpus, sort=self.config.sort, display_name=display_name or self.corpus.root,
@@ -432,7 +431,6 @@ class ReaderApp(ViewActions, App[None]):
     @survivable
     def on_unmount(self) -> None:
         self.workers.cancel_all()
-        self.marks.close()
         gc.unfreeze()
 
 

@@ -477,3 +477,19 @@ async def test_dim_columns_stay_readable_on_every_theme(theme):
         brightness = lambda rgb: 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]  # noqa: E731
         assert abs(brightness(dim) - brightness(background)) > 60  # readable
         assert abs(brightness(dim) - brightness(background)) < abs(brightness(plain) - brightness(background))  # dimmer
+
+
+async def test_a_star_shows_in_the_row_and_the_filter_when_the_data_folder_cannot_be_made(tmp_path, monkeypatch):
+    # The marks fall back to memory; the row, `is:starred` and the action must all use that one store.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker / "data"))
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert not app.marks.persistent
+        await pilot.press("asterisk")
+        await wait_for(pilot, lambda: "★" in _lines(app).splitlines()[1])
+        app.set_query("is:starred")
+        await wait_for(pilot, lambda: "1 of 2 stories" in _lines(app) or "1 story" in _lines(app))
+        assert app.query_one(StoryList).row_count == 1

@@ -167,3 +167,29 @@ async def test_no_match_leaves_no_linked_stories_behind(linked_pair):
         await pilot.press("slash", *"nothingmatches")
         await wait_for(pilot, lambda: "No story matches" in screen_text(app))
         await wait_for(pilot, lambda: "Also covering" not in screen_text(app))
+
+
+async def _pick(pilot, app, key: str, value: str) -> None:
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+    labels = [label for label, _ in app.screen.rows]
+    for _ in range(labels.index(value)):
+        await pilot.press("j")
+    await pilot.press("enter")
+
+
+async def test_a_provider_or_topic_of_any_text_can_be_picked_and_found(make_folder):
+    folder = make_folder({
+        "a.md": story_text("Quoted outlet", provider='The "Register"', url="https://example.com/a")
+        .replace("  - AI\n", "  - 'AI\\ML'\n"),
+        "b.md": story_text("Plain outlet", provider="Reuters", url="https://example.com/b"),
+    })
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await _pick(pilot, app, "p", 'The "Register"')
+        await wait_for(pilot, lambda: titles(app) == ["Quoted outlet"])
+        assert app.lists.query_text == 'provider:"The \\"Register\\""'
+        await _pick(pilot, app, "t", "AI\\ML")
+        await wait_for(pilot, lambda: app.lists.query_text == 'topic:"AI\\\\ML"')
+        await wait_for(pilot, lambda: titles(app) == ["Quoted outlet"])

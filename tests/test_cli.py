@@ -94,7 +94,7 @@ def test_export_order_and_values(tmp_path, capsys):
     assert code == 0
     assert [d["path"] for d in data] == ["new.md", "a.md", "b.md", "evil.md", "undated.md"]
     new = data[0]
-    assert new["published"] == "2020-12-31T22:00:00Z" and new["url"] == ""
+    assert new["published"] == "2020-12-31T22:00:00Z" and new["url"] is None
     assert new["provider"] == {"name": "P", "domain": "p.com"} and new["quality"] == 5 and new["heat"] is None
     assert new["related"] == [{"title": "R", "excerpt": "", "published": None, "url": "https://r",
                                "provider": {"name": "", "domain": ""}, "quality": 9}]

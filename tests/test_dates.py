@@ -72,3 +72,13 @@ def test_relative():
     assert relative(now - timedelta(days=3), now) == "3 days ago"
     assert relative(now + timedelta(hours=2), now) == "in 2 hours"
     assert relative(now - timedelta(minutes=1), now) == "1 minute ago"
+
+
+@pytest.mark.parametrize("text, utc_text", [
+    ("0099-06-10T00:00:00Z", "0099-06-10T00:00:00Z"),
+    ("0999-12-31T23:59:59Z", "0999-12-31T23:59:59Z"),
+    ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"),
+    ("0100-01-01T01:00:00+02:00", "0099-12-31T23:00:00Z"),
+])
+def test_utc_text_always_has_a_four_digit_year(text, utc_text):
+    assert to_utc_text(to_datetime(text)) == utc_text

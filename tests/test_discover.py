@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 from reader.data.discover import FileInfo, find_files
@@ -56,16 +57,16 @@ def test_links_and_special_files(tmp_path):
     assert found["fifo"] == NotAStory("fifo")
 
 
-def test_unlistable_folder(tmp_path):
-    if os.geteuid() == 0:
-        import pytest
-
-        pytest.skip("root can list any folder: permissions cannot be tested")
+def test_unlistable_folder(tmp_path, monkeypatch):
     locked = tmp_path / "locked"
     locked.mkdir()
-    locked.chmod(0)
-    try:
-        [found] = find_files(str(tmp_path))
-        assert isinstance(found, Problem) and found.path == "locked"
-    finally:
-        locked.chmod(0o755)
+    (locked / "s.md").write_text(STORY)
+    real_scandir = os.scandir
+
+    def denied(target=".", *args, **kwargs):  # what listing a mode-0 folder gives anyone but root
+        if os.fspath(target) == str(locked):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(target))
+        return real_scandir(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    assert list(find_files(str(tmp_path))) == [Problem("locked", "folder cannot be listed: Permission denied")]

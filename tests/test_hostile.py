@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
-import sys
 
 import pytest
 
@@ -235,15 +235,18 @@ def test_fifo_does_not_hang(tmp_path):
         signal.signal(signal.SIGALRM, old)
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root can read any file: permissions cannot be tested")
-def test_unreadable_file(tmp_path):
+def test_unreadable_file(tmp_path, monkeypatch):
     path = tmp_path / "s.md"
     path.write_text(STORY)
-    path.chmod(0)
-    try:
-        assert _scan(tmp_path)["s.md"] == Problem("s.md", "permission denied: the file cannot be read")
-    finally:
-        path.chmod(0o644)
+    real_open = os.open
+
+    def denied(target, *args, **kwargs):  # what opening a mode-0 file gives anyone but root
+        if os.fspath(target) == str(path):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(target))
+        return real_open(target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    assert _scan(tmp_path)["s.md"] == Problem("s.md", "permission denied: the file cannot be read")
 
 
 def test_hidden_files_and_folders_skipped(tmp_path):

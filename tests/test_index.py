@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.data import index as index_module
+from reader.data.index import connections as connections_module
 from reader.data.corpus import Corpus, cache_file
 from conftest import story_text
 
@@ -102,7 +103,7 @@ def test_an_unusable_cache_location_falls_back_to_memory(folder, monkeypatch, tm
 
 def test_a_locked_cache_falls_back_to_memory(folder, monkeypatch):
     Corpus(str(folder)).scan()
-    monkeypatch.setattr(index_module, "BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(connections_module, "BUSY_SECONDS", 0.2)
     holder = sqlite3.connect(cache_file(), isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -126,7 +127,7 @@ def test_a_cache_that_fails_during_a_scan_is_survived(folder, monkeypatch):
             raise sqlite3.DatabaseError("database disk image is malformed")
         return real_write(self, results, *args)
 
-    monkeypatch.setattr(index_module.Index, "write", index_module._guarded(failing_write))
+    monkeypatch.setattr(index_module.Index, "write", connections_module.guarded(failing_write))
     progress = corpus.scan()
     assert progress.stories == 5
     assert not corpus.cached
@@ -169,12 +170,15 @@ def test_a_large_cold_scan_reads_in_helper_processes_and_agrees(make_folder):
 
 
 def test_the_folder_is_never_written(folder):
-    before = {path: path.stat().st_mtime_ns for path in folder.rglob("*")}
+    before = {path: path.stat().st_mtime_ns for path in [folder, *folder.rglob("*")]}
     Corpus(str(folder)).scan()
-    Corpus(str(folder), use_cache=False).scan()
-    after = {path: path.stat().st_mtime_ns for path in folder.rglob("*")}
-    assert before == after
-    assert os.listdir(folder) == [path.name for path in folder.iterdir()]
+    corpus = Corpus(str(folder), use_cache=False)
+    corpus.scan()
+    corpus.marks.set_starred(corpus.rows(corpus.story_ids()[:1]).popitem()[1].key, True)
+    corpus.close()
+    after = {path: path.stat().st_mtime_ns for path in [folder, *folder.rglob("*")]}
+    assert before == after  # the folder's own time too: nothing was made in it and removed again
+    assert sorted(os.listdir(folder)) == [f"s{number}.md" for number in range(5)]
 
 
 def double_or_die_in_a_helper(chunk, max_bytes):
@@ -265,3 +269,43 @@ def test_linked_stories_count_a_shared_article_once(make_folder):
     ids = {corpus.rows([i])[i].title: i for i in corpus.story_ids()}
     assert corpus.index.linked_stories(ids["B"]) == [(ids["A"], "A", 1)]
     assert corpus.index.linked_stories(ids["A"]) == [(ids["B"], "B", 1)]
+
+
+def test_linked_stories_rank_by_distinct_shared_articles(make_folder):
+    one = {"title": "One", "url": "https://shared.example/1", "provider": "Shared"}
+    two = {"title": "Two", "url": "https://shared.example/2", "provider": "Shared"}
+    folder = make_folder({
+        "x.md": story_text("X", url="https://example.com/x", published="2020-06-01T00:00:00Z", related=[one, two]),
+        "a.md": story_text("Newer, one article three times", url="https://example.com/a",
+                           published="2020-06-03T00:00:00Z", related=[one, one, one]),
+        "b.md": story_text("Older, two articles", url="https://example.com/b",
+                           published="2020-06-02T00:00:00Z", related=[one, two]),
+    })
+    corpus = Corpus(str(folder))
+    corpus.scan(verify_workers=0)
+    ids = {corpus.rows([i])[i].title: i for i in corpus.story_ids()}
+    assert corpus.index.linked_stories(ids["X"]) == [
+        (ids["Older, two articles"], "Older, two articles", 2),
+        (ids["Newer, one article three times"], "Newer, one article three times", 1),
+    ]
+    corpus.close()
+
+
+def test_a_cache_written_by_other_reading_code_is_read_again(folder, monkeypatch):
+    """A reader whose parsing changed (an upgrade, with or without a schema bump) reads every file again."""
+    assert Corpus(str(folder)).scan().files_read == 5
+    assert Corpus(str(folder)).scan().files_read == 0
+    monkeypatch.setattr(connections_module, "reading_code", lambda: "other parsing code")
+    corpus = Corpus(str(folder))
+    assert not corpus.was_scanned
+    assert corpus.scan().files_read == 5
+    assert any("another version" in notice for notice in corpus.notices)
+    assert Corpus(str(folder)).scan().files_read == 0  # and then it is trusted
+
+
+def test_the_reading_code_key_covers_the_parsing_modules():
+    key = index_module.reading_code()
+    assert key == index_module.reading_code() and len(key) >= 16
+    assert set(index_module.READING_MODULES) >= {
+        "reader.data.parse", "reader.data.discover", "reader.data.records", "reader.data.sanitize",
+        "reader.data.dates", "reader.data.coverage"}

@@ -3,6 +3,7 @@ against a direct reading of the real sample."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -14,7 +15,7 @@ import pytest
 
 from reader.data.corpus import Corpus
 from reader.data.parse import read_story
-from reader.data.query import Query, QueryError, Term, compile_query, parse_query
+from reader.data.query import Query, QueryError, Term, compile_query, parse_query, quoted
 from conftest import story_text
 
 
@@ -287,16 +288,80 @@ def test_read_and_starred_marks(small):
     assert found(small, "facial is:read -is:starred") == set("a")
 
 
-@pytest.mark.parametrize("text", [
-    '"a" OR "b"', "title:facial", "NEAR(facial city)", "facial*", "^facial", "AND", "OR NOT",
-    "'; DROP TABLE stories; --", "provider:\"'\"", '-"(" -")"', "\x00facial", "a\u200bb",
+@pytest.mark.parametrize("text, expected", [
+    # Each would find other stories if it reached FTS5 or SQL as syntax.
+    ('"facial" OR "topics"', ""),  # as FTS: a, b and d; as text: the word "or" too
+    ("NEAR(facial city)", ""),  # as FTS: a
+    ("recog*", ""),  # as FTS, a prefix: a and b
+    ("^facial", "ab"),
+    ("AND", ""),
+    ("OR NOT", "b"),  # the words "or" and "not", in b's title
+    ("'; DROP TABLE stories; --", ""),
+    ("provider:\"'\"", ""),
+    ('-"(" -")"', "abcd"),  # punctuation only: nothing to leave out
+    ("\x00facial", "ab"),  # a control character separates like a space
+    ("a\u200bb", ""),
 ])
-def test_hostile_text_is_just_text(small, text):
-    try:
-        found(small, text)
-    except QueryError:
-        pass
+def test_hostile_text_is_just_text(small, text, expected):
+    assert found(small, text) == set(expected)
     assert small.story_count() == 4
+
+
+def test_backslash_escapes_inside_quotes():
+    assert terms(r'provider:"The \"Register\""') == [("provider", ":", 'the "register"', False, False)]
+    assert terms(r'topic:"AI\\ML"') == [("topic", ":", "ai\\ml", False, False)]
+    assert terms(r'topic:"AI\ML"') == [("topic", ":", "ai\\ml", False, False)]  # a lone backslash is itself
+    assert terms(r'"say \"hi\"" x') == [("", ":", 'say "hi"', False, True), ("", ":", "x", False, False)]
+    with pytest.raises(QueryError) as raised:
+        parse_query(r'provider:"The \"')
+    assert raised.value.position == 9 and "unclosed" in raised.value.message
+
+
+_AWKWARD = ['The "Register"', "AI\\ML", "Ünïcödé Néws", "a: b", "C:\\", '"', "\\", '\\"', "-x", "is:read",
+            "日本 経済", "tab\tin", "end\\"]
+
+
+def test_quoted_reads_back_as_the_same_text():
+    rng = random.Random(12)
+    alphabet = 'aZ09 :-"\\\'()*^é日\t'
+    texts = _AWKWARD + ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+    for text in texts:
+        wanted = re.sub(r"\s+", " ", text).strip().casefold()
+        for field in ("provider", "topic"):
+            query = f"{field}:{quoted(text)}"
+            if not wanted:
+                with pytest.raises(QueryError):
+                    parse_query(query)
+                continue
+            parsed = parse_query(query)
+            assert parsed.terms == (Term(field, wanted),), (text, query)
+            assert parse_query(str(parsed)) == parsed, (text, str(parsed))
+
+
+def test_any_provider_or_topic_can_be_searched(make_folder):
+    files = {}
+    for number, name in enumerate(_AWKWARD):
+        text = story_text(f"Story {number}", url=f"https://example.com/{number}", provider=name, domain="")
+        files[f"{number:02}.md"] = text.replace("  - AI", f"  - {json.dumps(name)}")
+    corpus = Corpus(str(make_folder(files)), use_cache=False)
+    corpus.scan(verify_workers=0)
+    try:
+        assert corpus.story_count() == len(_AWKWARD)
+        by_path = {}
+        for number, name in enumerate(_AWKWARD):
+            by_path[number] = {f"{number:02}"}
+            for field in ("provider", "topic"):
+                sql, params = compile_query(parse_query(f"{field}:{quoted(name)}"))
+                rows = corpus.rows(corpus.story_ids(where=sql, params=params)).values()
+                assert {row.path[:2] for row in rows} == {f"{number:02}"}, (field, name)
+    finally:
+        corpus.close()
+
+
+def test_hostile_fields_are_errors_not_syntax(small):
+    with pytest.raises(QueryError) as raised:
+        found(small, "title:facial")
+    assert raised.value.position == 0 and "unknown field" in raised.value.message
 
 
 # --------------------------------------------------------------------------- the real sample
@@ -490,7 +555,7 @@ def test_real_sample_first_rows_are_the_first_of_all(sample, text):
 def test_first_rows_of_a_search_keep_the_order_of_ties(make_folder, monkeypatch):
     """The full-text rows are read in date order; stories of the same second (and the
     undated ones) are put in path order, as the whole list has them."""
-    import reader.data.index as index_module
+    import reader.data.index.reads as reads_module
 
     dates = ["2020-06-10T10:00:00Z"] * 6 + ["2020-06-11T09:00:00Z", "1950-01-01T00:00:00Z", "1940-01-01T00:00:00Z",
                                              "2600-01-01T00:00:00Z", "not a date", "not a date", "2020-06-09T00:00:00Z"]
@@ -510,7 +575,7 @@ def test_first_rows_of_a_search_keep_the_order_of_ties(make_folder, monkeypatch)
                 assert corpus.first_story_ids("newest", query, limit) == every[:limit], (text, limit)
             assert corpus.first_story_ids("quality", query, 4) == corpus.story_ids("quality", *compile_query(query))[:4]
         # Too many stories in one second at the cut: the plain query answers instead.
-        monkeypatch.setattr(index_module, "_MAX_TIES", 2)
+        monkeypatch.setattr(reads_module, "_MAX_TIES", 2)
         assert corpus.index.first_ids_by_text('"cloud"', "", [], 3) is None
         assert corpus.first_story_ids("newest", parse_query("cloud"), 3) == corpus.story_ids("newest")[:3]
     finally:

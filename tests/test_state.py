@@ -23,10 +23,10 @@ from reader.data.state import MarkStore
 def test_marks_start_unset_and_toggle(tmp_path):
     store = MarkStore(str(tmp_path / "state.sqlite3"))
     assert store.get("https://example.com/a") == (False, False)
-    assert store.toggle_read("https://example.com/a") is True
-    assert store.toggle_starred("https://example.com/a") is True
+    store.set_read("https://example.com/a", True)
+    store.set_starred("https://example.com/a", True)
     assert store.get("https://example.com/a") == (True, True)
-    assert store.toggle_read("https://example.com/a") is False
+    store.set_read("https://example.com/a", False)
     assert store.get("https://example.com/a") == (False, True)
     store.set_starred("https://example.com/a", False)
     store.set_read("https://example.com/b", True)
@@ -43,7 +43,7 @@ def test_marks_survive_a_restart(tmp_path):
     path = str(tmp_path / "state.sqlite3")
     first = MarkStore(path)
     first.set_read("https://example.com/a", True)
-    first.toggle_starred("story.md\nA story")
+    first.set_starred("story.md\nA story", True)
     first.remember("theme", "nord")
     first.close()
     second = MarkStore(path)
@@ -73,7 +73,7 @@ def test_many_keys_at_once(tmp_path):
 
 def test_shared_between_threads(tmp_path):
     store = MarkStore(str(tmp_path / "state.sqlite3"))
-    threads = [threading.Thread(target=lambda n=n: [store.toggle_read(f"k{n}") for _ in range(3)])
+    threads = [threading.Thread(target=lambda n=n: [store.set_read(f"k{n}", value) for value in (True, False, True)])
                for n in range(8)]
     for thread in threads:
         thread.start()
@@ -101,7 +101,7 @@ def test_the_index_sees_the_marks_wherever_the_folder_is(make_folder):
     assert rows["No link"].key == "b.md\nNo link"
     assert not any(row.read or row.starred for row in rows.values())
 
-    store.toggle_starred(rows["With a link"].key)
+    store.set_starred(rows["With a link"].key, True)
     store.set_read(rows["No link"].key, True)
     after = {row.title: row for row in corpus.rows(corpus.story_ids()).values()}
     assert (after["With a link"].read, after["With a link"].starred) == (False, True)
@@ -128,7 +128,7 @@ def test_a_star_survives_sigkill(tmp_path):
         import sys, time
         from reader.data.state import MarkStore
         store = MarkStore({str(path)!r})
-        store.toggle_starred("https://example.com/a")
+        store.set_starred("https://example.com/a", True)
         store.set_read("https://example.com/b", True)
         print("done", store.notices, flush=True)
         time.sleep(60)
@@ -154,7 +154,7 @@ def test_an_unwritable_place_means_memory_with_a_notice(tmp_path):
     store = MarkStore(str(tmp_path / "blocked" / "state.sqlite3"))
     assert not store.persistent and store.path is None
     assert len(store.notices) == 1 and "cannot be saved" in store.notices[0]
-    assert store.toggle_starred("k") is True
+    store.set_starred("k", True)
     assert store.get("k") == (False, True)
     store.remember("theme", "nord")
     assert store.recall("theme") == "nord"
@@ -181,7 +181,8 @@ def test_a_file_locked_for_too_long_means_memory(tmp_path, monkeypatch):
     try:
         store = MarkStore(path)
         assert not store.persistent and "locked" in store.notices[0]
-        assert store.toggle_read("k") is True
+        store.set_read("k", True)
+        assert store.get("k") == (True, False)
     finally:
         locker.execute("ROLLBACK")
         locker.close()
@@ -196,7 +197,7 @@ def test_a_lock_while_in_use_keeps_the_marks_in_memory(tmp_path, monkeypatch):
     locker = sqlite3.connect(path, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
     try:
-        assert store.toggle_starred("after") is True
+        store.set_starred("after", True)
     finally:
         locker.execute("ROLLBACK")
         locker.close()
@@ -204,3 +205,58 @@ def test_a_lock_while_in_use_keeps_the_marks_in_memory(tmp_path, monkeypatch):
     assert store.get("before") == (True, False)  # what the file held came along
     assert store.get("after") == (False, True)
     assert store.recall("theme") == "nord"
+
+
+def _corpus_with_one_story(make_folder) -> tuple[Corpus, str]:
+    corpus = Corpus(str(make_folder({"a.md": story_text("Starred one", url="https://example.com/a")})))
+    corpus.scan(verify_workers=0)
+    return corpus, "https://example.com/a"
+
+
+def _star_shows_everywhere(corpus: Corpus, key: str, read: bool = False) -> None:
+    corpus.marks.set_starred(key, True)
+    assert corpus.marks.get(key) == (read, True)
+    assert corpus.marks_of(key) == (read, True)
+    assert [(row.read, row.starred) for row in corpus.rows(corpus.story_ids()).values()] == [(read, True)]
+    assert _starred_titles(corpus) == ["Starred one"]
+
+
+def test_marks_have_one_owner_when_the_data_folder_cannot_be_made(make_folder, tmp_path, monkeypatch):
+    (tmp_path / "plain").write_text("a file where the data folder should be")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "plain"))
+    corpus, key = _corpus_with_one_story(make_folder)
+    assert not corpus.marks.persistent
+    _star_shows_everywhere(corpus, key)
+    assert len(corpus.marks.notices) == 1 and not [n for n in corpus.notices if "marks" in n]
+    corpus.close()
+
+
+def test_marks_have_one_owner_when_the_state_file_is_locked_at_start(make_folder, monkeypatch):
+    monkeypatch.setattr(state_module, "BUSY_SECONDS", 0.1)
+    os.makedirs(os.path.dirname(state_file()), exist_ok=True)
+    locker = sqlite3.connect(state_file(), isolation_level=None)
+    locker.execute("CREATE TABLE t (x)")
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        corpus, key = _corpus_with_one_story(make_folder)
+        assert not corpus.marks.persistent
+        _star_shows_everywhere(corpus, key)
+        corpus.close()
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+
+
+def test_marks_have_one_owner_when_the_state_file_is_locked_in_use(make_folder, monkeypatch):
+    monkeypatch.setattr(state_module, "BUSY_SECONDS", 0.1)
+    corpus, key = _corpus_with_one_story(make_folder)
+    corpus.marks.set_read(key, True)
+    locker = sqlite3.connect(state_file(), isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        _star_shows_everywhere(corpus, key, read=True)  # the read mark in the file came along
+        assert not corpus.marks.persistent
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    corpus.close()

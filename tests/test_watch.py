@@ -98,3 +98,62 @@ def test_a_link_to_a_folder_outside_is_not_watched(tmp_path):
         assert not watch.wait(0.3)
     finally:
         watch.close()
+
+
+def _settled(watch: FolderWatch) -> None:
+    """Wait for the change just made to be said, then read the rest of its events."""
+    assert watch.wait(2)
+    watch.settle(0.1)
+
+
+def test_a_renamed_folder_watches_its_new_subfolders(watched):
+    folder, watch = watched
+    (folder / "deep").rename(folder / "moved")
+    _settled(watch)
+    (folder / "moved" / "newer").mkdir()
+    _settled(watch)
+    (folder / "moved" / "newer" / "x.md").write_text("x")
+    assert watch.wait(2)
+    assert sorted(watch._folders.values()) == sorted(
+        str(path) for path in (folder, folder / "moved", folder / "moved" / "deeper", folder / "moved" / "newer"))
+
+
+def test_a_folder_moved_out_is_dropped_and_one_moved_in_is_read(watched, tmp_path_factory):
+    folder, watch = watched
+    outside = tmp_path_factory.mktemp("outside")
+    (folder / "deep").rename(outside / "deep")
+    _settled(watch)
+    assert sorted(watch._folders.values()) == [str(folder)]
+    (outside / "deep" / "deeper" / "x.md").write_text("x")
+    assert not watch.wait(0.3)  # no longer under the folder: not a change of it
+    (outside / "deep").rename(folder / "back")
+    _settled(watch)
+    (folder / "back" / "deeper" / "y.md").write_text("y")
+    assert watch.wait(2)
+
+
+def test_a_deleted_folder_is_dropped(watched):
+    folder, watch = watched
+    (folder / "deep" / "deeper").rmdir()
+    _settled(watch)
+    assert sorted(watch._folders.values()) == sorted(str(path) for path in (folder, folder / "deep"))
+
+
+def test_a_new_folder_on_a_deleted_folders_inode_is_watched(watched, monkeypatch):
+    folder, watch = watched
+    gone = os.stat(folder / "deep" / "deeper")
+    (folder / "deep" / "deeper").rmdir()
+    _settled(watch)
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):  # the file system gives the new folder the old one's inode
+        found = real_stat(path, *args, **kwargs)
+        if os.fspath(path).endswith("reborn"):
+            return os.stat_result((found.st_mode, gone.st_ino, gone.st_dev, *tuple(found)[3:]))
+        return found
+
+    monkeypatch.setattr(os, "stat", stat)
+    (folder / "reborn").mkdir()
+    _settled(watch)
+    (folder / "reborn" / "x.md").write_text("x")
+    assert watch.wait(2)

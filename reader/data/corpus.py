@@ -13,6 +13,7 @@ from reader.data.discover import DEFAULT_MAX_BYTES, FileInfo, find_files
 from reader.data.index import SORTS, Index, verified_figures
 from reader.data.query import Query, compile_parts, compile_query
 from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow
+from reader.data.state import MarkStore
 
 if TYPE_CHECKING:
     from reader.data.watch import FolderWatch
@@ -190,11 +191,15 @@ def state_file() -> str:
 class Corpus:
     """One opened folder (or single file): its index, and the stories on demand."""
 
-    def __init__(self, root: str, *, use_cache: bool = True, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, root: str, *, use_cache: bool = True, max_bytes: int = DEFAULT_MAX_BYTES,
+                 marks: MarkStore | None = None) -> None:
         self.root = os.path.abspath(root)
         self.is_file = os.path.isfile(self.root)
         self.max_bytes = max_bytes
-        self.index = Index(self.root, cache_file() if use_cache else None, max_bytes, state_file())
+        # The one owner of the read and starred marks: the list, the filters and the actions use it.
+        self._owns_marks = marks is None
+        self.marks = MarkStore(state_file()) if marks is None else marks
+        self.index = Index(self.root, cache_file() if use_cache else None, max_bytes, self.marks)
         self._watch: FolderWatch | None = None
         self._watch_started = False
 
@@ -210,6 +215,8 @@ class Corpus:
         if self._watch is not None:
             self._watch.close()
         self.index.close()
+        if self._owns_marks:
+            self.marks.close()
 
     def folder_watch(self) -> FolderWatch | None:
         """A watch that says when the folder changes (started on first use), or None where
@@ -375,9 +382,8 @@ class Corpus:
         return self.index.rows(ids)
 
     def marks_of(self, key: str) -> tuple[bool, bool]:
-        """(read, starred) for a story key, from the attached state."""
-        rows = self.index.query("SELECT read, starred FROM state.marks WHERE key = ?", (key,))
-        return (bool(rows[0][0]), bool(rows[0][1])) if rows else (False, False)
+        """(read, starred) for a story key."""
+        return self.marks.get(key)
 
     def find_titles(self, text: str, limit: int) -> list[tuple[int, str]]:
         """Stories whose title holds `text` (any case), for the command palette."""

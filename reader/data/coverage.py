@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Literal, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from reader.data.records import Article, Provider, Story
@@ -18,12 +18,14 @@ from reader.data.records import Article, Provider, Story
 # --------------------------------------------------------------------------- keys
 
 
+def without_www(host: str) -> str:
+    """A host or domain (in lower case) without a leading `www.`: the same outlet either way."""
+    return host.removeprefix("www.")
+
+
 def outlet_key(provider: Provider) -> str:
     """An outlet: its domain without a leading `www.`, else its name; case does not count."""
-    domain = provider.domain.strip().casefold()
-    if domain.startswith("www."):
-        domain = domain[4:]
-    return domain or provider.name.strip().casefold()
+    return without_www(provider.domain.strip().casefold()) or provider.name.strip().casefold()
 
 
 # `https://www-cbsnews-com.cdn.ampproject.org/c/s/www.cbsnews.com/amp/news/x/`
@@ -54,8 +56,7 @@ def url_key(url: str) -> str:
         if embedded is None:
             break
         url = "https://" + embedded.group("rest")
-    if host.startswith("www."):
-        host = host[4:]
+    host = without_www(host)
     path = parts.path.rstrip("/")
     query = f"?{parts.query}" if parts.query else ""
     return f"{host}{path}{query}"
@@ -216,7 +217,6 @@ def _utc(moment: datetime | None) -> datetime:
     return _EPOCH if moment is None else moment.astimezone(timezone.utc)
 
 
-Bucket = Literal["hour", "day", "week"]
 _BUCKETS: tuple[tuple[str, timedelta], ...] = (
     ("hour", timedelta(hours=1)), ("day", timedelta(days=1)), ("week", timedelta(weeks=1)),
 )
@@ -255,7 +255,6 @@ def histogram(entries: Sequence[TimelineEntry]) -> tuple[str, list[int], datetim
 
 # --------------------------------------------------------------------------- sorting
 
-SortKey = Literal["time", "quality", "provider"]
 SORT_KEYS: tuple[str, ...] = ("time", "quality", "provider")
 T = TypeVar("T")
 

@@ -77,10 +77,12 @@ _ZONE_NAMES = {
 
 
 def to_utc_text(moment: datetime | None) -> str | None:
-    """`2020-06-10T23:46:00Z`, the form exports use."""
+    """`2020-06-10T23:46:00Z`, the form exports use: always a four-digit year
+    (strftime's %Y gives `99` for the year 99 on glibc)."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(timezone.utc)
+    return f"{utc.year:04}-{utc.month:02}-{utc.day:02}T{utc.hour:02}:{utc.minute:02}:{utc.second:02}Z"
 
 
 def to_epoch(moment: datetime | None) -> int | None:

@@ -92,9 +92,9 @@ def _story_section(story: Story) -> list[str]:
         ("Quality", "unknown" if article.quality is None else str(article.quality)),
         ("Heat", "unknown" if article.heat is None else str(article.heat)),
     ]
-    if article.web_url:
-        target = safe_url(article.web_url)
-        meta.append(("URL", f"<{target}>" if target else escape(article.web_url)))
+    if story.link:
+        target = safe_url(story.link)
+        meta.append(("URL", f"<{target}>" if target else escape(story.link)))
     related = len(story.related)
     distinct = len(entries) - 1 if entries else 0
     coverage = f"{distinct_outlets(story)} distinct · related articles: {related}"

@@ -13,7 +13,6 @@ from reader.data.dates import to_utc_text
 from reader.data.index import story_key
 from reader.data.records import Article, Story, entry_of
 
-FORMATS = ("json", "markdown")
 SUFFIXES = {"json": ".json", "markdown": ".md"}
 
 
@@ -28,7 +27,7 @@ def story_to_dict(story: Story, read: bool = False, starred: bool = False) -> di
         "title": article.title,
         "excerpt": article.excerpt,
         "published": to_utc_text(article.published),
-        "url": article.web_url,
+        "url": story.link or None,
         "provider": _provider(article),
         "topics": list(story.topics),
         "quality": article.quality,
@@ -43,7 +42,7 @@ def story_to_dict(story: Story, read: bool = False, starred: bool = False) -> di
                 "title": item.title,
                 "excerpt": item.excerpt,
                 "published": to_utc_text(item.published),
-                "url": item.web_url,
+                "url": item.web_url or None,
                 "provider": _provider(item),
                 "quality": item.quality,
             }

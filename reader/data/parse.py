@@ -3,7 +3,8 @@
 Two readings share the same checks: `read_story` parses the whole front matter
 into a `Story`; `read_entry` parses everything but the `related` list (which
 is ~96% of a typical file's bytes) for the story list, and counts the related
-items without building them.
+items without building them. A full parse goes through `yaml_fast` (rapidyaml)
+when it can vouch for PyYAML's result, and through PyYAML otherwise.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime
 
 import yaml
 
+from reader.data import yaml_fast
 from reader.data.dates import to_datetime
 from reader.data.discover import DEFAULT_MAX_BYTES
 from reader.data.records import Article, Entry, Image, NotAStory, Problem, Provider, Story, entry_of
@@ -189,7 +191,20 @@ def _tag_refused(exc: yaml.MarkedYAMLError) -> str | None:
 def _load_yaml(front: str) -> dict:
     _check_depth(front)
     try:
-        document = yaml.load(front, Loader=_StoryLoader)
+        document = yaml_fast.load(front, _is_yaml)
+    except yaml_fast.Declined:
+        document = _load_with_pyyaml(front)
+    if document is None:
+        raise _Unreadable("front matter is empty")
+    if not isinstance(document, dict):
+        raise _Unreadable(f"front matter is {_kind(document)}, not a set of keys and values")
+    return document
+
+
+def _load_with_pyyaml(front: str) -> object:
+    """The reference reading: every error, with its line and column, comes from here."""
+    try:
+        return yaml.load(front, Loader=_StoryLoader)
     except yaml.MarkedYAMLError as exc:
         _refuse_if_too_deep(exc)
         mark = exc.problem_mark or exc.context_mark
@@ -210,11 +225,6 @@ def _load_yaml(front: str) -> dict:
         raise _Unreadable(_NESTED_TOO_DEEPLY) from None
     except (ValueError, OverflowError, TypeError) as exc:  # e.g. a timestamp out of range
         raise _Unreadable(f"front matter holds a value that cannot be read: {clean_line(str(exc))}") from None
-    if document is None:
-        raise _Unreadable("front matter is empty")
-    if not isinstance(document, dict):
-        raise _Unreadable(f"front matter is {_kind(document)}, not a set of keys and values")
-    return document
 
 
 def _os_reason(exc: OSError) -> str:

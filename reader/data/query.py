@@ -1,4 +1,4 @@
-"""The search query language (issue 4): parse what the user typed, compile it to SQL.
+r"""The search query language: parse what the user typed, compile it to SQL.
 
 A query is terms separated by spaces; a story must match every term.
 
@@ -16,8 +16,10 @@ A query is terms separated by spaces; a story must match every term.
     is:read  is:unread  is:starred
     -TERM               any term above, left out: -word, -"a phrase", -provider:cnbc, -is:read
 
-Field names and values are case-insensitive. Text with spaces is quoted; there is
-no way to put a `"` inside quotes (the search ignores punctuation anyway). A word
+Field names and values are case-insensitive. Text with spaces is quoted; inside
+double quotes `\"` stands for a quote and `\\` for a backslash (any other
+backslash is itself), so `provider:"The \"Register\""` names The "Register" and
+`topic:"AI\\ML"` the topic AI\ML; `quoted(text)` writes any text that way. A word
 that holds a colon or a comparison after letters (`foo:bar`, `a=b`) is read as a
 field, so an unknown name is an error: quote such text to search for it.
 A word or phrase with no letter or digit in it (`&`, `--`) searches for nothing
@@ -52,9 +54,10 @@ import unicodedata
 from datetime import date
 from typing import NamedTuple
 
+from reader.data.coverage import without_www
 from reader.data.index import SEARCH_ID_MASK
 
-__all__ = ["FIELDS", "Query", "QueryError", "Term", "compile_query", "parse_query"]
+__all__ = ["FIELDS", "Query", "QueryError", "Term", "compile_query", "parse_query", "quoted"]
 
 
 class QueryError(ValueError):
@@ -105,10 +108,10 @@ class Term(NamedTuple):
     def __str__(self) -> str:
         sign = "-" if self.negated else ""
         if not self.field:
-            return f'{sign}"{self.value}"' if self.phrase else f"{sign}{self.value}"
+            return f"{sign}{quoted(self.value)}" if self.phrase else f"{sign}{self.value}"
         value = self.value.isoformat() if isinstance(self.value, date) else str(self.value)
-        if isinstance(self.value, str) and (not value or any(c.isspace() or c == '"' for c in value)):
-            value = f'"{value}"'
+        if isinstance(self.value, str) and (not value or any(_is_space(c) or c in '"\\' for c in value)):
+            value = quoted(value)
         return f"{sign}{self.field}{self.op}{value}"
 
 
@@ -130,6 +133,12 @@ class Query(NamedTuple):
 def parse_query(text: str) -> Query:
     """Parse a query; raises QueryError. See the module docstring for the language."""
     return Query(tuple(_Parser(text).terms()))
+
+
+def quoted(text: str) -> str:
+    """`text` as a quoted value that the parser reads back as `text`: for a query term such
+    as provider:"The \\"Register\\"" built from a provider's name."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _is_space(char: str) -> bool:
@@ -184,13 +193,21 @@ class _Parser:
         return text[start : self.at]
 
     def quoted(self) -> str:
-        """The text between the quote at self.at and the next one."""
-        opening = self.at
-        closing = self.text.find('"', opening + 1)
-        if closing < 0:
-            raise QueryError('unclosed quote: add a " at the end', opening)
-        self.at = closing + 1
-        return self.text[opening + 1 : closing]
+        """The text between the quote at self.at and the next one that is not escaped."""
+        text, opening = self.text, self.at
+        parts: list[str] = []
+        at = opening + 1
+        while at < len(text):
+            char = text[at]
+            if char == '"':
+                self.at = at + 1
+                return "".join(parts)
+            if char == "\\" and at + 1 < len(text) and text[at + 1] in '"\\':
+                at += 1
+                char = text[at]
+            parts.append(char)
+            at += 1
+        raise QueryError('unclosed quote: add a " at the end', opening)
 
     def field(self, prefix: re.Match, negated: bool, start: int) -> Term:
         name, op = prefix.group(1).casefold(), prefix.group(2)
@@ -255,7 +272,7 @@ def _domain(value: str) -> str:
     if "://" in value:
         value = value.split("://", 1)[1]
     value = value.split("/", 1)[0].rstrip(".")
-    return value.removeprefix("www.")
+    return without_www(value)
 
 
 def _has_token(text: str) -> bool:
@@ -346,7 +363,7 @@ def _field_condition(term: Term, first_rows: bool = False) -> tuple[str, list]:
         # provider_sort: the casefolded name, else the domain as written;
         # outlet (coverage.outlet_key): the casefolded domain without www., else the name.
         return ("s.id IN (SELECT id FROM stories WHERE provider_sort = ? OR outlet = ?)",
-                [value, value.removeprefix("www.")])
+                [value, without_www(value)])
     if name == "domain":
         return "s.id IN (SELECT id FROM stories WHERE outlet = ? AND provider_domain != '')", [value]
     if name == "topic":

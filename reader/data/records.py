@@ -74,6 +74,11 @@ class Story(NamedTuple):
     def provider(self) -> Provider:
         return self.article.provider
 
+    @property
+    def link(self) -> str:
+        """The story's link: its webUrl, else its originalUrl (videos may have only that); "" for none."""
+        return self.article.web_url or self.original_url
+
 
 class Problem(NamedTuple):
     path: str

@@ -2,30 +2,35 @@
 
 The marks are keyed by what names a story across runs (reader.data.index.story_key:
 its URL, else its path and title), so they survive restarts, re-indexing and
-moving the folder. The file is the one the index attaches as schema `state`
-(reader.data.corpus.state_file()), so story queries join the marks directly.
+moving the folder. A MarkStore is the one owner of the marks: it decides where
+they live (the file, reader.data.corpus.state_file(), or memory), holds their
+schema, and the index attaches that same database as schema `state` (`attach`),
+so the list, the filters and the actions see the same marks whatever failed.
 
 Every change is committed at once (autocommit, WAL), so a reader killed with
 SIGKILL right after a change loses nothing. Anything wrong with the file
 (its folder cannot be made or written, it is damaged, it stays locked) is
 survived: a damaged file is moved aside and a new one started; otherwise the
-marks live in memory until the reader closes. Either way a notice says so in
+marks live in memory until the reader closes (a named in-memory database that
+the index's connections attach too, and `generation` changes so they do). Either way a notice says so in
 `notices`, and no method raises.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterable
 
 BUSY_SECONDS = 2.0  # how long to wait for another reader's write before giving up on the file
 SCHEMA_VERSION = 1
 _CHUNK = 500  # keys per query: well under SQLite's limit on bound parameters
+_MEMORY_NAMES = itertools.count()
 
-# The same `marks` table as reader.data.index.MARKS_SCHEMA (there, in the attached `state`).
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS marks (
     key TEXT PRIMARY KEY,
@@ -50,8 +55,30 @@ class MarkStore:
             path = state_file()
         self.path: str | None = path  # None once the marks live in memory only
         self.notices: list[str] = []
+        self.generation = 0  # changes when the marks move to memory: attached connections attach again
+        self._memory_name = ""  # the in-memory database's URI, once the marks live there
         self._lock = threading.RLock()
         self._db = self._open(path)
+
+    def attach(self, db: sqlite3.Connection) -> None:
+        """Attach the marks, wherever they live now, to `db` as schema `state`.
+
+        `db` must be opened with uri=True (the in-memory marks are named by a URI).
+        A file that cannot be attached moves the marks to memory, which is attached."""
+        with self._lock:
+            try:
+                db.execute("ATTACH DATABASE ? AS state", (self._memory_name or _file_uri(self.path),))
+                db.execute("SELECT count(*) FROM state.marks").fetchone()  # the file can be read now
+                return
+            except sqlite3.Error as error:
+                try:
+                    db.execute("DETACH DATABASE state")
+                except sqlite3.Error:
+                    pass
+                if self.path is None:
+                    raise
+                self._fall_back(error)
+            db.execute("ATTACH DATABASE ? AS state", (self._memory_name,))
 
     @property
     def persistent(self) -> bool:
@@ -84,30 +111,12 @@ class MarkStore:
     def set_starred(self, key: str, value: bool) -> None:
         self._set("starred", key, value)
 
-    def toggle_read(self, key: str) -> bool:
-        """Flip the read mark; returns the new value."""
-        return self._toggle("read", key)
-
-    def toggle_starred(self, key: str) -> bool:
-        """Flip the star; returns the new value."""
-        return self._toggle("starred", key)
-
     def _set(self, column: str, key: str, value: bool) -> None:
         self._run(
             f"INSERT INTO marks(key, {column}, changed) VALUES (?, ?, ?)"
             f" ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}, changed = excluded.changed",
             (key, int(bool(value)), time.time()),
         )
-
-    def _toggle(self, column: str, key: str) -> bool:
-        # One statement, so two readers toggling the same story cannot both read the old value.
-        rows = self._run(
-            f"INSERT INTO marks(key, {column}, changed) VALUES (?, 1, ?)"
-            f" ON CONFLICT(key) DO UPDATE SET {column} = CASE WHEN {column} THEN 0 ELSE 1 END,"
-            f" changed = excluded.changed RETURNING {column}",
-            (key, time.time()),
-        )
-        return bool(rows[0][0]) if rows else False
 
     # ------------------------------------------------------------------ settings
 
@@ -177,7 +186,16 @@ class MarkStore:
                     first_error = second
             self._note(_memory_notice(first_error))
             self.path = None
-            return _connect(":memory:")
+            return self._connect_memory()
+
+    def _connect_memory(self) -> sqlite3.Connection:
+        """A new in-memory database that other connections can attach by its name: it lives
+        while this store's connection is open."""
+        self._memory_name = f"file:/reader-marks-{os.getpid()}-{next(_MEMORY_NAMES)}?vfs=memdb"
+        db = sqlite3.connect(self._memory_name, timeout=BUSY_SECONDS, check_same_thread=False,
+                             isolation_level=None, uri=True)
+        db.executescript(_SCHEMA)
+        return db
 
     def _connect_file(self, path: str) -> sqlite3.Connection:
         folder = os.path.dirname(path)
@@ -197,7 +215,7 @@ class MarkStore:
     def _fall_back(self, error: BaseException) -> None:
         """The file failed in use: keep what it holds (as far as it can be read) in memory."""
         old = self._db
-        memory = _connect(":memory:")
+        memory = self._connect_memory()
         for table in ("marks", "settings"):
             try:
                 rows = old.execute(f"SELECT * FROM {table}").fetchall()
@@ -213,17 +231,21 @@ class MarkStore:
         self._note(_memory_notice(error))
         self.path = None
         self._db = memory
+        self.generation += 1
 
     def _note(self, notice: str) -> None:
         if notice not in self.notices:
             self.notices.append(notice)
 
 
-def _connect(target: str) -> sqlite3.Connection:
-    db = sqlite3.connect(target, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None)
-    if target == ":memory:":
-        db.executescript(_SCHEMA)
-    return db
+def _connect(path: str) -> sqlite3.Connection:
+    return sqlite3.connect(path, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None)
+
+
+def _file_uri(path: str) -> str:
+    """A file's name as an SQLite URI: attached by a URI connection, a plain name holding
+    `?` or `#` would be cut there."""
+    return "file:" + urllib.parse.quote(os.path.abspath(path))
 
 
 def _memory_notice(error: BaseException) -> str:

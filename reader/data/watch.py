@@ -27,6 +27,7 @@ _IN_CREATE = 0x100
 _IN_DELETE = 0x200
 _IN_DELETE_SELF = 0x400
 _IN_MOVE_SELF = 0x800
+_IN_IGNORED = 0x8000  # the watch is gone (its folder deleted, or the watch removed)
 _IN_ONLYDIR = 0x1000000
 _IN_ISDIR = 0x40000000
 _WATCHED = (_IN_MODIFY | _IN_ATTRIB | _IN_CLOSE_WRITE | _IN_MOVED_FROM | _IN_MOVED_TO | _IN_CREATE
@@ -35,13 +36,20 @@ _EVENT = struct.Struct("iIII")  # watch descriptor, mask, cookie, length of the 
 
 
 class FolderWatch:
-    """inotify watches on a folder and every folder under it (hidden ones left out, as the scan does)."""
+    """inotify watches on a folder and every folder under it (hidden ones left out, as the scan does).
 
-    def __init__(self, fd: int, libc: ctypes.CDLL) -> None:
+    Each watch is known by its descriptor and by the folder's path now: a folder
+    renamed or moved inside the tree is read again (inotify gives its existing
+    watches back, now under the new path), one moved out or deleted is dropped.
+    """
+
+    def __init__(self, fd: int, libc: ctypes.CDLL, root: str) -> None:
         self._fd = fd
         self._libc = libc
-        self._folders: dict[int, str] = {}  # watch descriptor -> folder
-        self._seen: set[tuple[int, int]] = set()  # (device, inode) of each watched folder: links loop
+        self._inside = real_folder(root)  # links that lead out of here are not followed
+        self._folders: dict[int, str] = {}  # watch descriptor -> the folder's path now
+        self._descriptors: dict[str, int] = {}  # the folder's path now -> watch descriptor
+        self._inodes: dict[int, tuple[int, int]] = {}  # watch descriptor -> (device, inode) of its folder
 
     @classmethod
     def start(cls, root: str) -> FolderWatch | None:
@@ -54,39 +62,73 @@ class FolderWatch:
             return None
         if fd < 0:
             return None
-        watch = cls(fd, libc)
+        watch = cls(fd, libc, root)
         if not watch._add_tree(root):
             watch.close()
             return None
         return watch
 
     def _add_tree(self, top: str) -> bool:
-        """Watch `top` and the folders under it; False when the system has no watches left."""
+        """Watch `top` and the folders under it, or take up their watches again under
+        these paths; False when the system has no watches left."""
         pending = [top]
-        inside = real_folder(top)
+        walked: set[tuple[int, int]] = set()  # a link loop is walked once
         while pending:
             folder = pending.pop()
             try:
                 info = os.stat(folder)
             except OSError:
                 continue
-            if (info.st_dev, info.st_ino) in self._seen:
+            inode = (info.st_dev, info.st_ino)
+            if inode in walked:
                 continue
+            walked.add(inode)
             descriptor = self._libc.inotify_add_watch(self._fd, os.fsencode(folder), _WATCHED | _IN_ONLYDIR)
             if descriptor < 0:
                 if folder == top or ctypes.get_errno() == 28:  # ENOSPC: the limit on watches
                     return False
                 continue
-            self._seen.add((info.st_dev, info.st_ino))
-            self._folders[descriptor] = folder
+            known = self._folders.get(descriptor)
+            if known is not None and known != folder and _is_folder(known, inode):
+                continue  # the same folder reached again through a link: watched already
+            self._remember(descriptor, folder, inode)
             try:
                 with os.scandir(folder) as listing:
                     pending.extend(entry.path for entry in listing
                                    if not entry.name.startswith(".") and entry.is_dir()
-                                   and link_stays_inside(entry, inside))
+                                   and link_stays_inside(entry, self._inside))
             except OSError:
                 continue
         return True
+
+    def _remember(self, descriptor: int, folder: str, inode: tuple[int, int]) -> None:
+        old = self._folders.get(descriptor)
+        if old is not None and self._descriptors.get(old) == descriptor:
+            del self._descriptors[old]
+        replaced = self._descriptors.get(folder)
+        if replaced is not None and replaced != descriptor:
+            self._forget(replaced)
+        self._folders[descriptor] = folder
+        self._descriptors[folder] = descriptor
+        self._inodes[descriptor] = inode
+
+    def _forget(self, descriptor: int) -> None:
+        folder = self._folders.pop(descriptor, None)
+        self._inodes.pop(descriptor, None)
+        if folder is not None and self._descriptors.get(folder) == descriptor:
+            del self._descriptors[folder]
+
+    def _drop_moved(self, descriptor: int) -> None:
+        """A watched folder moved. Moved inside the tree, its new path was read already (or
+        will be, by the event in its new parent); moved out, it and the folders under it go."""
+        folder = self._folders.get(descriptor)
+        if folder is None or _is_folder(folder, self._inodes.get(descriptor)):
+            return
+        under = os.path.join(folder, "")
+        for other, path in list(self._folders.items()):
+            if other == descriptor or path.startswith(under):
+                self._libc.inotify_rm_watch(self._fd, other)
+                self._forget(other)
 
     def wait(self, seconds: float) -> bool:
         """Whether something under the folder changed within `seconds` (then the events are read)."""
@@ -113,6 +155,10 @@ class FolderWatch:
             descriptor, mask, _cookie, length = _EVENT.unpack_from(data, offset)
             name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
             offset += _EVENT.size + length
+            if mask & _IN_IGNORED or mask & _IN_DELETE_SELF:
+                self._forget(descriptor)
+            elif mask & _IN_MOVE_SELF:
+                self._drop_moved(descriptor)
             folder = self._folders.get(descriptor)
             if mask & _IN_ISDIR and mask & (_IN_CREATE | _IN_MOVED_TO) and folder and not name.startswith(b"."):
                 self._add_tree(os.path.join(folder, os.fsdecode(name)))
@@ -122,3 +168,12 @@ class FolderWatch:
             os.close(self._fd)
         except OSError:
             pass
+
+
+def _is_folder(path: str, inode: tuple[int, int] | None) -> bool:
+    """Whether `path` is still the folder with this (device, inode)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return (info.st_dev, info.st_ino) == inode

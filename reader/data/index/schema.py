@@ -1,0 +1,157 @@
+"""The index's tables, the list's orders, and what keys a story and a cache.
+
+SCHEMA_VERSION and reading_code() decide whether a cache file is trusted
+(reader.data.index.connections); a new table goes into SCHEMA.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+
+from reader import __version__
+from reader.data.records import Entry
+
+# Raised when the tables change: a cache from another version is rebuilt, never trusted.
+SCHEMA_VERSION = 10
+# What a file reads as (its fields, a problem's reason, whether it is a story at all)
+# comes from these modules: a cache written by other code of theirs is rebuilt too.
+READING_MODULES = (
+    "reader.data.parse", "reader.data.discover", "reader.data.records", "reader.data.sanitize",
+    "reader.data.dates", "reader.data.coverage", "reader.data.index.schema", "reader.data.index.writes",
+)
+KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2  # files.kind
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    name TEXT PRIMARY KEY,  -- 'reading_code': see reading_code()
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS folders (
+    id INTEGER PRIMARY KEY,
+    root TEXT NOT NULL,
+    max_bytes INTEGER NOT NULL,  -- the size limit changes which files are stories
+    scanned INTEGER NOT NULL DEFAULT 0,  -- a whole scan has finished at least once
+    UNIQUE (root, max_bytes)
+);
+CREATE TABLE IF NOT EXISTS files (
+    folder INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    PRIMARY KEY (folder, path)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stories (
+    id INTEGER PRIMARY KEY,
+    folder INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    key TEXT NOT NULL,  -- what names the story across runs: its URL, else path and title
+    title TEXT NOT NULL,
+    provider_name TEXT NOT NULL,
+    provider_domain TEXT NOT NULL,
+    provider_sort TEXT NOT NULL,  -- casefolded name (else domain), for sorting and provider:
+    outlet TEXT NOT NULL,  -- coverage.outlet_key of its provider
+    url_key TEXT NOT NULL,  -- coverage.url_key of its webUrl
+    first_outlet TEXT,  -- the outlet that reported first, story and coverage together; NULL until verified
+    published INTEGER,  -- Unix seconds, UTC
+    related_count INTEGER NOT NULL,
+    outlets INTEGER,  -- distinct outlets, the story's own included; NULL until verified
+    quality INTEGER,
+    heat INTEGER,
+    excerpt TEXT NOT NULL,
+    url TEXT NOT NULL,
+    verified INTEGER NOT NULL DEFAULT 0,  -- a full parse of this version of the file agreed
+    search_rowid INTEGER,  -- its row in `search`: see search_rowid()
+    UNIQUE (folder, path)
+);
+CREATE INDEX IF NOT EXISTS stories_unverified ON stories (folder, verified, path);
+CREATE INDEX IF NOT EXISTS stories_newest ON stories (folder, published IS NULL, published DESC, path);
+CREATE INDEX IF NOT EXISTS stories_by_outlet ON stories (outlet);
+CREATE INDEX IF NOT EXISTS stories_by_quality ON stories (quality);
+CREATE INDEX IF NOT EXISTS stories_by_provider ON stories (provider_sort);
+CREATE INDEX IF NOT EXISTS stories_by_key ON stories (key);  -- is:read, is:starred: marks to stories
+CREATE INDEX IF NOT EXISTS stories_by_url ON stories (url_key);  -- linked stories: a story's own article in others' coverage
+CREATE TABLE IF NOT EXISTS topics (
+    story INTEGER NOT NULL,
+    topic TEXT NOT NULL,  -- casefolded, for matching
+    label TEXT NOT NULL,  -- as the file writes it, for showing
+    PRIMARY KEY (story, topic)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS topics_by_name ON topics (topic);
+CREATE TABLE IF NOT EXISTS related (
+    story INTEGER NOT NULL,
+    position INTEGER NOT NULL,  -- in the file, from 0
+    title TEXT NOT NULL,
+    provider_name TEXT NOT NULL,
+    outlet TEXT NOT NULL,  -- coverage.outlet_key
+    url_key TEXT NOT NULL,  -- coverage.url_key of its webUrl
+    published INTEGER,
+    quality INTEGER,
+    PRIMARY KEY (story, position)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS related_by_url ON related (url_key);
+CREATE INDEX IF NOT EXISTS related_by_outlet ON related (outlet);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    title, excerpt, provider, coverage, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS problems (
+    folder INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    line INTEGER,
+    col INTEGER,
+    PRIMARY KEY (folder, path)
+) WITHOUT ROWID;
+"""
+
+SORTS = {
+    "newest": "s.published IS NULL, s.published DESC, s.path",
+    "oldest": "s.published IS NULL, s.published ASC, s.path",
+    "quality": "s.quality IS NULL, s.quality DESC, s.published DESC, s.path",
+    "heat": "s.heat IS NULL, s.heat DESC, s.published DESC, s.path",
+    "coverage": "coalesce(s.outlets, 0) DESC, s.related_count DESC, s.published DESC, s.path",
+    "provider": "s.provider_sort, s.published DESC, s.path",
+    "title": "casefold(s.title), s.path",
+}
+NEWEST_FIRST = SORTS["newest"]
+# What the index holds about a story beside its row: (table, column naming the story, stories column).
+STORY_PARTS = (("topics", "story", "id"), ("related", "story", "id"), ("search", "rowid", "search_rowid"))
+
+# A story's row in the full-text table is numbered in the list's newest-first order,
+# the story id in the low bits: a search then finds its first screenful in that
+# order by reading the matches in rowid order (which FTS5 does without sorting)
+# and stopping, instead of collecting every match first.
+SEARCH_ID_BITS = 27
+SEARCH_ID_MASK = (1 << SEARCH_ID_BITS) - 1
+_SEARCH_LAST_SECOND = (1 << 34) - 1  # dates are clamped to 1970 .. 2514
+
+
+def search_rowid(story_id: int, published: int | None) -> int:
+    """The story's rowid in `search`: undated last, then newest first, then the story id."""
+    if published is None:
+        return (1 << 61) | story_id
+    second = max(0, min(published, _SEARCH_LAST_SECOND))
+    return ((_SEARCH_LAST_SECOND - second) << SEARCH_ID_BITS) | story_id
+
+
+@functools.cache
+def reading_code() -> str:
+    """A digest of the reader's version and the source of READING_MODULES: a cache
+    written under another is not trusted (~1 ms, once)."""
+    digest = hashlib.sha256(__version__.encode())
+    for name in READING_MODULES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        try:
+            with open(origin, "rb") as source:  # type: ignore[arg-type]
+                digest.update(source.read())
+        except (OSError, TypeError):
+            digest.update(name.encode())  # no source to read (a frozen build): its version stands
+    return digest.hexdigest()[:32]
+
+
+def story_key(entry: Entry) -> str:
+    """What identifies a story across runs, re-indexing and moving the folder."""
+    return entry.url or f"{entry.path}\n{entry.title}"

@@ -1,0 +1,196 @@
+"""A fast reading of the common front matter with rapidyaml, giving exactly what PyYAML gives.
+
+PyYAML (libyaml's C parser, Python construction) is the reference and reads
+every file this module declines. This one takes a file only when it can vouch
+for the same result:
+
+- syntax: libyaml's own parser (C, no objects built) accepts the text, so
+  every error and its position still come from PyYAML;
+- no anchors, aliases, tags, merge keys, block scalars, complex keys or
+  directives (a cheap, conservative text test; a false alarm costs only speed);
+- rapidyaml's JSON follows YAML 1.2: a plain `2020-06-10`, `yes`, `~`, `0x1f`,
+  `1_000`, `.inf` or `12:30:00` stays text there, where YAML 1.1 (PyYAML) makes
+  a date, a flag, None or a number. Every text that YAML 1.1 could resolve is
+  counted in the JSON and in the source: when each of its occurrences is a
+  plain value on its own line it is built as PyYAML builds it, when each is
+  quoted it stays text, and anything else declines the file. Bare JSON numbers
+  are checked against YAML 1.1's forms the same way (`1e5` is text to it).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import functools
+import json
+import os
+import re
+import threading
+
+import yaml
+
+try:  # an optional speed-up: without it PyYAML reads every file
+    import ryml
+except ImportError:  # pragma: no cover - depends on the platform's wheels
+    ryml = None
+
+# PyYAML's implicit resolvers (yaml/resolver.py), as one pattern: a text that
+# matches may be read as something else than text by YAML 1.1.
+_YAML11 = (
+    r"(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    r"|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
+    r"|<<|~|null|Null|NULL|="
+    r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+    r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9]"
+    r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)"
+)
+# The first characters such a text can start with: most strings fail here at once.
+_STARTS = r"(?=[-+.0-9<=~nNyYtTfFoO])"
+# Such a text as a whole JSON string (the empty string too: PyYAML's null).
+_JSON_CANDIDATE = re.compile(rb'"(' + (_STARTS + _YAML11).encode() + rb'|)"')
+# ... as a plain block value on its own line: `key: 2020-06-10` or `- yes`.
+_PLAIN_VALUE = re.compile(r"\n[ ]*(?:(?:- )*[^\s#'\"{\[][^\n:]*:|-)[ ]+(" + _STARTS + _YAML11 + r")[ ]*(?=\n)")
+_QUOTED_VALUE = re.compile(r"([\"'])(" + _STARTS + _YAML11 + r"|)\1")
+# YAML 1.1 floats: anything else JSON calls a float (`1e5`, `1.0e5`) is text to PyYAML.
+_YAML11_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?\Z")
+# Syntax this reading leaves to PyYAML: anchors, aliases, tags and block
+# scalars where a value or item starts; complex keys; directives; escapes that
+# could spell a YAML 1.1 text in quotes without showing it.
+_UNUSUAL = re.compile(
+    r"[&*!|>?](?<=[\s:\-?,\[{].)"
+    r"(?:(?<=[&*])(?=[^\s,\[\]{}])|(?<=!)|(?<=[|>])(?=[-+0-9]*[ \t]*(?:#[^\n]*)?\n)|(?<=\?)(?=\s))"
+)
+_UNUSUAL_ESCAPE = re.compile(r"\\[xuU/ \t\r\n]")  # two patterns: each alone is found at C speed
+# Merge keys and directives; line breaks and spaces that YAML 1.1 and 1.2 read
+# differently, or that only one of them allows.
+_UNUSUAL_TEXTS = ("<<", "\n%")
+_UNUSUAL_SPACE = re.compile("[\r\t\x85\u2028\u2029\ufeff]")
+
+
+def _unusual(front: str) -> bool:
+    text = "\n" + front
+    return (any(unusual in text for unusual in _UNUSUAL_TEXTS) or bool(_UNUSUAL_SPACE.search(text))
+            or bool(_UNUSUAL.search(text)) or bool(_UNUSUAL_ESCAPE.search(text)))
+
+
+class Declined(Exception):
+    """This reading cannot vouch for the file: PyYAML reads it."""
+
+
+def _decline(_token: str):
+    raise Declined
+
+
+def _float(token: str) -> float:
+    if not _YAML11_FLOAT.match(token):
+        raise Declined
+    return float(token)
+
+
+@functools.lru_cache(maxsize=1)
+def _constructor() -> yaml.constructor.SafeConstructor:
+    from reader.data.parse import _StoryLoader  # the lenient constructors the reference uses
+
+    return _StoryLoader("")
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved(text: str) -> object:
+    """What PyYAML makes of `text` as a plain scalar (values are immutable: shared safely)."""
+    loader = _constructor()
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    value = loader.construct_object(yaml.ScalarNode(tag, text), deep=True)
+    if isinstance(value, (list, dict, set)):  # not a scalar after all
+        raise Declined
+    return value
+
+
+_PLAIN = b"\\u0000plain"  # as JSON spells the key of a plain scalar to resolve
+_PLAIN_KEY = "\x00plain"
+
+
+def _object(pairs: dict) -> object:
+    if len(pairs) == 1 and _PLAIN_KEY in pairs:
+        try:
+            return _resolved(pairs[_PLAIN_KEY])
+        except Declined:
+            raise
+        except Exception:  # noqa: BLE001 - PyYAML's own reading reports it
+            raise Declined from None
+    return pairs
+
+
+_STDERR = 2
+_stderr_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """rapidyaml writes its parse errors to the process's stderr before raising: in
+    the app that is the terminal. Its text goes to /dev/null meanwhile (a lock:
+    two threads must not save each other's redirection as the original)."""
+    with _stderr_lock:
+        try:
+            saved = os.dup(_STDERR)
+        except OSError:  # no stderr at all: nothing to guard
+            yield
+            return
+        try:
+            null = os.open(os.devnull, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+            try:
+                os.dup2(null, _STDERR)
+            finally:
+                os.close(null)
+            yield
+        finally:
+            os.dup2(saved, _STDERR)
+            os.close(saved)
+
+
+def load(front: str, libyaml_accepts) -> object:
+    """The document, as PyYAML would build it; Declined when unsure.
+
+    `libyaml_accepts(front)` says whether libyaml parses the text.
+    """
+    if ryml is None or _unusual(front):
+        raise Declined
+    if not libyaml_accepts(front):
+        raise Declined  # PyYAML reports the error, with its line and column
+    try:
+        with _quiet_stderr():
+            tree = ryml.parse_in_arena(front.encode("utf-8"))
+        root = tree.root_id()
+        # Emitted as UTF-8 into a buffer of the measured size: twice as fast as a str.
+        text = bytes(ryml.emit_json_in_place(tree, bytearray(ryml.compute_json_length(tree, root)), root))
+    except Exception:  # noqa: BLE001 - rapidyaml refuses what libyaml took
+        raise Declined from None
+    if not text:
+        raise Declined  # nothing emitted: an empty document, which PyYAML names
+    in_json = collections.Counter(_JSON_CANDIDATE.findall(text))
+    if in_json:
+        source = "\n" + front
+        plain = collections.Counter(_PLAIN_VALUE.findall(source))
+        quoted = collections.Counter(token for _quote, token in _QUOTED_VALUE.findall(source))
+        to_resolve = set()
+        for token_bytes, count in in_json.items():
+            token = token_bytes.decode("ascii")  # YAML 1.1's forms are ASCII
+            if plain[token] == count and not quoted[token]:
+                to_resolve.add(token_bytes)
+            elif quoted[token] != count or plain[token]:
+                raise Declined
+        if to_resolve:
+            text = _JSON_CANDIDATE.sub(
+                lambda found: b'{"%s": %s}' % (_PLAIN, found.group(0)) if found.group(1) in to_resolve else found.group(0),
+                text,
+            )
+    try:
+        document = json.loads(text, strict=False, object_hook=_object, parse_float=_float,
+                              parse_constant=_decline)
+    except (ValueError, RecursionError):
+        raise Declined from None
+    if not isinstance(document, dict):
+        raise Declined  # PyYAML's reading names what it is
+    return document

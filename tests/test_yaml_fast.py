@@ -1,0 +1,210 @@
+"""rapidyaml reads the common front matter; PyYAML stays the reference: same data, same verdicts."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pytest
+import yaml
+
+from conftest import SEEDS, story_text
+from reader.data import parse, yaml_fast
+from reader.data.records import Problem, Story
+from test_hostile import CASES as HOSTILE_CASES
+
+pytestmark = pytest.mark.skipif(yaml_fast.ryml is None, reason="rapidyaml (module ryml) is not installed here")
+
+# Front matters where YAML 1.1 (PyYAML) and YAML 1.2 (rapidyaml) could part ways.
+TRICKY = {
+    "yaml11_plain": "title: T\na: yes\nb: No\nc: on\nd: OFF\ne: ~\nf: null\ng: Null\nh: 0x1f\ni: 017\nj: 0b101\n"
+                    "k: 1_000\nl: .inf\nm: -.Inf\nn: .nan\no: 12:30:00\np: 190:20:30.15\nq: 1e5\nr: 1.0e5\n"
+                    "s: 1.5e+3\nt: 2020-06-10\nu: 2020-06-10 12:00:00\nv: 2001-12-14t21:59:43.10-05:00\n"
+                    "w: 2020-13-45\nx: =\ny: +1\nz: -0\naa: 00\nab:\nac: -\nad: 0o17\nae: 3.\naf: .5\n",
+    "yaml11_quoted": "title: T\na: 'yes'\nb: \"No\"\ne: '~'\nh: \"0x1f\"\nk: '1_000'\nl: \".inf\"\no: '12:30:00'\n"
+                     "t: \"2020-06-10\"\nu: '2020-06-10 12:00:00'\nq: \"1e5\"\nn: ''\nm: \"\"\n",
+    "plain_and_quoted_alike": "title: T\na: 2020-06-10\nb: '2020-06-10'\nc: yes\nd: \"yes\"\n",
+    "in_lists": "title: T\ntopics:\n  - yes\n  - 2020\n  - '2020'\n  - ~\nx: [yes, 2020-06-10, '3', 0x10, 1e5]\n"
+                "y: {a: no, b: '4', c: 12:30}\n",
+    "comment_after_plain": "title: T # c\npublished: yes # c\nquality: 5 # c\nd: 2020-06-10 # c\n",
+    "keys": "title: T\n1: a\nyes: b\n~: c\n\"quoted\": d\n2020-06-10: e\n1.5: f\nnull: g\n",
+    "duplicate_keys": "title: A\nquality: 1\ntitle: B\nquality: '2'\n",
+    "anchors_aliases": "title: &t T\nexcerpt: *t\nprovider: &p {name: N}\nrelated:\n  - provider: *p\n",
+    "merge_key": "title: T\nbase: &b {name: N, domain: d}\nprovider:\n  <<: *b\n  name: M\n",
+    "tags": "title: !!str 2020\nquality: !!int '5'\nexcerpt: !!binary aGVsbG8=\n",
+    "block_scalars": "title: T\nexcerpt: |\n  a\n   b\n\n  c\nsecured: >-\n  x\n  y\nz: |+\n  k\n\n",
+    "multiline_plain": "title: A long\n  title over\n  lines\nexcerpt: one\n\n  two\n",
+    "multiline_quoted": "title: \"A long\n  title\"\nexcerpt: 'x\n\n  y'\nd: \"2001-12-14\n  21:59:43\"\ne: 2001-12-14 21:59:43\n",
+    "escapes": "title: \"\\x41\\u00e9\\t\\N\\_\\L\\P\\e\\\\ \\\" \\/\"\nexcerpt: 'it''s'\nd: \"\\x32020-06-10\"\ne: 2020-06-10\n",
+    "escaped_quote_then_token": "title: T\nexcerpt: \"He said \\\"2020-01-01\"\nd: 2020-01-01\n",
+    "crlf": "title: T\r\npublished: yes\r\nd: 2020-06-10\r\n",
+    "unicode_breaks": "title: a\u2028b\u2029c\x85d\nexcerpt: \"x\u2028y\"\n",
+    "tabs": "title:\tT\nexcerpt: \"a\tb\"\n",
+    "numbers": "title: 1984\nquality: 1e3\nheat: 0x10\nx: 99999999999999999999\ny: -12.50\nz: 1.\n",
+    "title_date": "title: 2020-06-10\n",
+    "title_inf": "title: .inf\n",
+    "published_words": "title: T\npublished: on\nremoved: Off\nsecured: yes\n",
+    "flow_document": "{title: T, published: yes, d: 2020-06-10}\n",
+    "invalid_mapping_value": "title: T\nexcerpt: a: b\n",
+    "invalid_indent": "title: T\n  excerpt: x\n",
+    "invalid_unclosed_quote": "title: \"T\n",
+    "invalid_flow": "title: [a, b\n",
+    "invalid_tab_indent": "title: T\nprovider:\n\tname: x\n",
+    "undefined_alias": "title: *nope\n",
+    "complex_key": "? title\n: T\n",
+    "directive": "%YAML 1.1\ntitle: T\n",
+    "empty": "",
+    "only_comment": "# nothing\n",
+    "a_list": "- a\n- b\n",
+    "a_scalar": "just words\n",
+    "plain_null_title": "title:\n",
+    "nul_escape": "title: \"a\\0b\"\n",
+    "bool_in_text": "title: T\nexcerpt: \"yes\"\nx: yes\ny: Yes\n",
+    "empty_key": "title: T\n: v\n",
+    "colon_in_key": "title: T\na:b: yes\n",
+    "unindented_quoted_continuation": "title: T\nexcerpt: \"a\nb\"\n",  # YAML 1.1 takes it, 1.2 does not
+    "odd_whitespace": "title:   T   \nd:   2020-06-10   \n",
+}
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal and of the same types all the way down (1 == 1.0 == True in Python)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[key], b[key]) for key in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+def _front_of(text: str) -> str:
+    return parse._split(text)[0]
+
+
+def _reference(front: str) -> object:
+    try:
+        return parse._load_with_pyyaml(front)
+    except parse._Unreadable as exc:
+        return ("unreadable", exc.reason, exc.line, exc.column)
+
+
+def _fast(front: str) -> object:
+    return yaml_fast.load(front, parse._is_yaml)
+
+
+def _check_front(front: str) -> bool:
+    """Whether the fast reading served it; fails when it served it differently."""
+    if parse._maybe_deep(front):  # never reaches either loader without the depth check
+        return False
+    try:
+        fast = _fast(front)
+    except yaml_fast.Declined:
+        return False
+    reference = _reference(front)
+    assert _same(fast, reference), (front[:300], fast, reference)
+    return True
+
+
+@pytest.mark.parametrize("name", list(TRICKY))
+def test_tricky_front_matter_reads_as_pyyaml_reads_it(name):
+    _check_front(TRICKY[name])
+
+
+@pytest.mark.parametrize("name", list(TRICKY))
+def test_tricky_files_give_the_same_story_or_problem(tmp_path, monkeypatch, name):
+    path = tmp_path / "s.md"
+    path.write_bytes(("---\n" + TRICKY[name] + "---\nbody\n").encode("utf-8"))
+    fast = parse.read_story(str(path), "s.md")
+    monkeypatch.setattr(yaml_fast, "ryml", None)
+    assert fast == parse.read_story(str(path), "s.md")
+
+
+@pytest.mark.parametrize("line", TRICKY["yaml11_plain"].splitlines()[1:] + TRICKY["numbers"].splitlines()[1:])
+def test_each_yaml11_value_alone_reads_as_pyyaml_reads_it(line):
+    _check_front(f"title: T\n{line}\n")
+
+
+def test_what_yaml_11_resolves_is_resolved_as_pyyaml_does():
+    front = "title: T\na: yes\nb: 2020-06-10\nc: 2019-11-06T07:00:18Z\nd: ~\ne: 0x1f\nf: '2020-06-11'\n"
+    document = _fast(front)  # the fast reading serves it: plain and quoted are told apart
+    assert document["a"] is True and document["b"] == date(2020, 6, 10) and document["d"] is None
+    assert isinstance(document["c"], datetime) and document["e"] == 31 and document["f"] == "2020-06-11"
+
+
+@pytest.mark.parametrize("front", [
+    "title: &t T\n", "title: T\nx: *t\n", "title: !!str 5\n", "title: |\n  T\n", "title: T\nx:\n  <<: {a: 1}\n",
+    "? title\n: T\n", "title: T\nx: yes # c\n", "title: T\nx: [yes]\n", "title: T\nx: 'yes'\ny: yes\n",
+    "title: T\r\n", "title: T\nx: \"\\x41\"\n", "title: T\nexcerpt: a: b\n",
+])
+def test_anything_unusual_goes_to_pyyaml(front):
+    with pytest.raises(yaml_fast.Declined):
+        _fast(front)
+
+
+def test_what_rapidyaml_refuses_goes_to_pyyaml_without_a_word_on_stderr(capfd):
+    front = TRICKY["unindented_quoted_continuation"]
+    with pytest.raises(yaml_fast.Declined):
+        _fast(front)
+    assert capfd.readouterr().err == ""  # in the app, stderr is the terminal
+    assert parse._load_with_pyyaml(front)["excerpt"] == "a b"
+
+
+def test_the_real_shape_is_read_fast():
+    assert isinstance(_fast(_front_of(story_text("T", related=[{"title": "R"}] * 3))), dict)
+
+
+def test_seeds_read_fast_and_alike():
+    for path in sorted(SEEDS.iterdir()):
+        assert _check_front(_front_of(path.read_text(encoding="utf-8"))), path.name
+
+
+@pytest.mark.parametrize("name", [name for name, case in HOSTILE_CASES.items() if case[2] != "other"])
+def test_hostile_files_give_the_same_verdict_with_both_engines(tmp_path, monkeypatch, name):
+    content, filename, _outcome, _detail = HOSTILE_CASES[name]
+    path = tmp_path / filename
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    fast = parse.read_story(str(path), filename, 1024 * 1024)
+    monkeypatch.setattr(yaml_fast, "ryml", None)
+    reference = parse.read_story(str(path), filename, 1024 * 1024)
+    assert fast == reference
+    assert isinstance(fast, (Story, Problem))
+
+
+def test_the_real_sample_reads_alike_and_fast(real_corpus, monkeypatch):
+    files = sorted(path for path in real_corpus.iterdir() if path.is_file())
+    served = sum(_check_front(_front_of(path.read_text(encoding="utf-8"))) for path in files)
+    assert served >= 0.95 * len(files)  # the sample is the common shape: nearly all of it is read fast
+    fast = [parse.read_story(str(path), path.name) for path in files]
+    monkeypatch.setattr(yaml_fast, "ryml", None)
+    assert fast == [parse.read_story(str(path), path.name) for path in files]
+
+
+def test_without_rapidyaml_pyyaml_reads_everything(tmp_path, monkeypatch):
+    monkeypatch.setattr(yaml_fast, "ryml", None)
+    front = _front_of(story_text("T"))
+    with pytest.raises(yaml_fast.Declined):
+        _fast(front)
+    path = tmp_path / "s.md"
+    path.write_text(story_text("T", related=[{"title": "R"}]), encoding="utf-8")
+    story = parse.read_story(str(path), "s.md")
+    assert isinstance(story, Story) and story.title == "T" and story.related[0].title == "R"
+
+
+def test_pyyaml_is_not_asked_when_the_fast_reading_serves(tmp_path, monkeypatch):
+    def refuse(front):
+        raise AssertionError("PyYAML was asked")
+
+    monkeypatch.setattr(parse, "_load_with_pyyaml", refuse)
+    path = tmp_path / "s.md"
+    path.write_text(story_text("T"), encoding="utf-8")
+    assert isinstance(parse.read_story(str(path), "s.md"), Story)
+
+
+def test_yaml_reference_loader_is_the_story_loader():
+    # The fast reading builds YAML 1.1 values with the reference loader's own (lenient) constructors.
+    assert yaml_fast._constructor().yaml_constructors["tag:yaml.org,2002:timestamp"] is \
+        parse._StoryLoader.yaml_constructors["tag:yaml.org,2002:timestamp"]
+    assert isinstance(yaml_fast._constructor(), yaml.constructor.SafeConstructor)

@@ -6,6 +6,7 @@ over a story are ViewActions (reader/actions.py)."""
 
 from __future__ import annotations
 
+import gc
 from array import array
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -27,6 +28,7 @@ from reader.errors import report_error, survivable
 from reader.links import copy_link, open_link
 from reader.list_controller import ListController
 from reader.messages import ListReady, ScanProgress, StoryLoaded
+from reader.story_view import StoryView, build_story_view
 from reader.widgets.coverage import CoverageList, CoveragePane
 from reader.widgets.detail import DetailPane, LinkedStories
 from reader.widgets.key_bar import KeyBar
@@ -71,6 +73,7 @@ class ReaderApp(ViewActions, App[None]):
         self.read_after = read_after  # seconds a story is shown before it counts as read
         self.shown_id: int | None = None
         self.shown_story: Story | Problem | None = None
+        self._showing: StoryView | None = None  # the view being swapped in, pane by pane
         self._detail_timer = None
         self._read_timer = None
         self._notices_shown: set[str] = set()
@@ -88,7 +91,7 @@ class ReaderApp(ViewActions, App[None]):
         yield self.story_list
         with Horizontal(id="lower"):
             with Vertical(id="left"):
-                self.detail = DetailPane(self.now, id="detail")
+                self.detail = DetailPane(id="detail")
                 self.detail.border_title = "Story"
                 yield self.detail
             self.coverage = CoveragePane(id="coverage")
@@ -107,6 +110,7 @@ class ReaderApp(ViewActions, App[None]):
         self.mount(self.search_bar, before=self.story_list)
         self.query_one("#left").mount(self.linked)
         self.coverage.build()
+        self.call_after_refresh(_freeze_long_lived)
 
     @survivable
     def on_mount(self) -> None:
@@ -162,6 +166,8 @@ class ReaderApp(ViewActions, App[None]):
         if message.ids is not None and self.lists.loaded and current is not None and current == self.shown_id:
             # Its file may be the one that changed; its linked stories may be new from the verify pass.
             self.load_story(current)
+        if message.ids is not None or message.progress.done:
+            self.call_after_refresh(_freeze_long_lived)
         if message.progress.done and self.lists.watch:
             self.wait_for_changes(self.lists.next_look_seconds())
         self._update_status()
@@ -210,13 +216,20 @@ class ReaderApp(ViewActions, App[None]):
                 return
             if self._detail_timer is not None:
                 self._detail_timer.stop()
+                self._detail_timer = None
             if not self._first_frame_drawn:
                 self._first_frame_drawn = True
                 self.call_after_refresh(self._load_current)
                 return
-            self._detail_timer = self.set_timer(_DETAIL_DELAY, self._load_current)
+            # The list's move is drawn first: the wait for the panes starts after that frame.
+            self.call_after_refresh(self._schedule_load)
         elif isinstance(message.row_list, CoverageList):
             self.coverage.show_entry(message.row_list.current_entry())
+
+    def _schedule_load(self) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(_DETAIL_DELAY, self._load_current)
 
     @survivable
     def on_row_list_selected(self, message: RowList.Selected) -> None:
@@ -229,37 +242,68 @@ class ReaderApp(ViewActions, App[None]):
 
     @survivable
     def _load_current(self) -> None:
+        self._detail_timer = None
         story_id = self.story_list.current_id()
         if story_id is None:
-            self._show_story(None, None)
-            self.linked.show([])
+            self._show_view(build_story_view(None, None, [], self.now(), self.coverage.sort))
         else:
             self.load_story(story_id)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_story(self, story_id: int) -> None:
+        """Read the story and build what its panes show, here, off the UI thread; a load
+        the cursor has left is dropped (a newer one cancels it, or the cursor moved on)."""
+        worker = get_current_worker()
+
+        def wanted() -> bool:
+            return not worker.is_cancelled and self.story_list.is_current(story_id)
+
         story = self.corpus.load_story(story_id)
-        self.post_message(StoryLoaded(story_id, story, self.corpus.index.linked_stories(story_id)))
+        if not wanted():
+            return
+        width = self.detail.layout_width()
+        # Laid out as Textual would lay it out at that width, so drawing it only copies lines.
+        layout = (self.console, self.console_options.update_width(width).update(highlight=False)) if width else None
+        view = build_story_view(story_id, story, self.corpus.index.linked_stories(story_id), self.now(),
+                                self.coverage.sort, layout)
+        if wanted():
+            self.post_message(StoryLoaded(view))
 
     @survivable
     def on_story_loaded(self, message: StoryLoaded) -> None:
-        if message.story_id != self.story_list.current_id():
+        view = message.view
+        if view.story_id != self.story_list.current_id():
             return
-        if message.story_id == self.shown_id and message.story == self.shown_story:
-            if message.linked != self.linked.linked:
-                self.linked.show(message.linked)
+        if view.story_id == self.shown_id and view.story == self.shown_story:
+            if view.linked != self.linked.linked:
+                self.linked.show(view.linked)
             return  # read again after a change elsewhere in the folder: the panes keep their place
-        self._show_story(message.story_id, message.story)
-        self.linked.show(message.linked)
+        self._show_view(view)
 
-    def _show_story(self, story_id: int | None, story: Story | Problem | None) -> None:
-        self.shown_id = story_id
-        self.shown_story = story
-        self.detail.show(story)
-        self.coverage.show_story(story if isinstance(story, Story) else None)
+    def _show_view(self, view: StoryView) -> None:
+        """Swap in prepared panes, one pane a frame: a key pressed meanwhile waits for one
+        pane's repaint at most. Nothing here parses, lays out a timeline or counts."""
+        self._showing = view
+        self.detail.show_content(view.detail)
+        self.call_after_refresh(self._show_coverage, view)
+
+    @survivable
+    def _show_coverage(self, view: StoryView) -> None:
+        if self._showing is view:  # else a newer story is on its way in
+            self.coverage.show_content(view.coverage)
+            self.call_after_refresh(self._show_linked, view)
+
+    @survivable
+    def _show_linked(self, view: StoryView) -> None:
+        if self._showing is not view:
+            return
+        self.linked.show(view.linked)
+        # Only now: `settle` in the tests, and the link keys, go by what is fully shown.
+        self.shown_id = view.story_id
+        self.shown_story = view.story
         if self._read_timer is not None:
             self._read_timer.stop()
-        if isinstance(story, Story):
+        if isinstance(view.story, Story):
             self._read_timer = self.set_timer(self.read_after, self._mark_shown_read)
 
     @survivable
@@ -395,6 +439,14 @@ class ReaderApp(ViewActions, App[None]):
     @survivable
     def on_unmount(self) -> None:
         self.workers.cancel_all()
+        gc.unfreeze()
+
+
+def _freeze_long_lived() -> None:
+    """Leave what exists now (the widgets, the styles, the index's caches) out of the
+    garbage collector's full passes: over a folder's objects one took 40-90 ms, often
+    between a key and its frame. Refcounting still frees them; O(1)."""
+    gc.freeze()
 
 
 def run_app(path: str, *, use_cache: bool = True, max_bytes: int | None = None,

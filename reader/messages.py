@@ -1,4 +1,4 @@
-"""Messages the loader threads post to the app: scan progress, a list, a story."""
+"""Messages the loader threads post to the app: scan progress, a list, a story's panes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from array import array
 
 from textual.message import Message
 
-from reader.data.records import LoadProgress, Problem, Story
+from reader.data.records import LoadProgress
+from reader.story_view import StoryView
 
 
 class ScanProgress(Message):
@@ -31,8 +32,8 @@ class ListReady(Message):
 
 
 class StoryLoaded(Message):
-    def __init__(self, story_id: int, story: Story | Problem, linked: list[tuple[int, str, int]]) -> None:
+    """A story read and everything its panes show built, ready to be swapped in."""
+
+    def __init__(self, view: StoryView) -> None:
         super().__init__()
-        self.story_id = story_id
-        self.story = story
-        self.linked = linked  # other stories covering the same articles
+        self.view = view

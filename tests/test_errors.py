@@ -9,8 +9,9 @@ from textual.app import App
 
 from reader.app import ReaderApp
 from reader.errors import survivable
+from reader.story_view import build_story_view
 
-from app_helpers import make_app, settle
+from app_helpers import FROZEN_NOW, make_app, settle
 from conftest import SEEDS
 
 
@@ -76,12 +77,12 @@ async def test_the_reader_s_own_helpers_are_not_wrapped(monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
 
-        def broken(story):
+        def broken(content):
             raise RuntimeError("the detail pane broke")
 
-        monkeypatch.setattr(app.detail, "show", broken)
+        monkeypatch.setattr(app.detail, "show_content", broken)
         with pytest.raises(RuntimeError, match="the detail pane broke"):
-            app._show_story(None, None)
+            app._show_view(build_story_view(None, None, [], FROZEN_NOW, "time"))
 
 
 def test_every_handler_of_the_reader_is_marked_survivable():

@@ -3,6 +3,8 @@ they appeared, and the highlighted article's excerpt."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Sparkline, Static
@@ -57,6 +59,41 @@ class CoverageList(RowList):
         return entry.article if entry else None
 
 
+class CoverageContent(NamedTuple):
+    """What the coverage pane shows for a story, in a given sort: plain values, built anywhere."""
+
+    story: Story | None
+    sort: str
+    entries: list[TimelineEntry]
+    title: str
+    subtitle: str
+    chart: list[int]
+    chart_label: Text
+
+
+def coverage_content(story: Story | None, sort: str) -> CoverageContent:
+    if story is None:
+        return CoverageContent(None, sort, [], "Coverage", "", [], Text(""))
+    entries = timeline(story)
+    if sort != "time":
+        entries = sort_related(entries, sort)
+    # The story's own article is counted among the outlets, so it is named in the count.
+    title = f"story + {len(story.related):,} related · {plural(distinct_outlets(story), 'outlet')}"
+    bucket, counts, start = histogram(entries)
+    # One bar would fill the chart's whole width, which reads as a lot of coverage.
+    chart = counts if len(counts) > 1 else []
+    if start is None:
+        label = Text("no dates to chart", style="dim")
+    else:
+        # Hours are shown in local time; days and weeks are UTC ones, so their UTC date is said.
+        since = f"{start.astimezone():%Y-%m-%d %H:%M}" if bucket == "hour" else f"{start:%Y-%m-%d} UTC"
+        if len(counts) == 1:
+            label = Text(f"{plural(counts[0], 'article')} in the {bucket} from {since}", style="dim")
+        else:
+            label = Text(f"per {bucket} from {since} · max {max(counts)}", style="dim")
+    return CoverageContent(story, sort, entries, title, f"coverage by {sort}", chart, label)
+
+
 class CoveragePane(Vertical):
     """The timeline above a preview of the highlighted article."""
 
@@ -76,56 +113,39 @@ class CoveragePane(Vertical):
         self.mount_all([self.chart_label, self.chart, self.list,
                         VerticalScroll(self.preview, id="coverage-preview", can_focus=False)])
 
-    def show_story(self, story: Story | None) -> None:
-        self.story = story
+    def show_content(self, content: CoverageContent) -> None:
+        """Swap in what a worker prepared for a newly shown story."""
+        self.story = content.story
         self.picked = None
-        self._fill(0)
+        if content.sort != self.sort:  # the sort was cycled while the worker ran
+            content = coverage_content(content.story, self.sort)
+        self._apply(content, 0)
 
     def cycle_sort(self) -> str:
         self.sort = COVERAGE_SORTS[(COVERAGE_SORTS.index(self.sort) + 1) % len(COVERAGE_SORTS)]
         current = self.list.current_entry()
-        self._fill(None, keep=current)
+        self._apply(coverage_content(self.story, self.sort), None, keep=current)
         return self.sort
 
     def pick(self) -> TimelineEntry | None:
         """Pick the highlighted entry for a compare (again: unpick it)."""
         current = self.list.current_entry()
         self.picked = None if current is self.picked else current
-        self._fill(self.list.cursor)
+        self._apply(coverage_content(self.story, self.sort), self.list.cursor)
         return self.picked
 
-    def _fill(self, cursor: int | None, keep: TimelineEntry | None = None) -> None:
-        story = self.story
-        entries = timeline(story) if story else []
-        if self.sort != "time":
-            entries = sort_related(entries, self.sort)
+    def _apply(self, content: CoverageContent, cursor: int | None, keep: TimelineEntry | None = None) -> None:
+        entries = content.entries
         if keep is not None:
             cursor = next((i for i, e in enumerate(entries) if e.article == keep.article), 0)
         picked = next((i for i, e in enumerate(entries) if self.picked and e.article == self.picked.article), None)
         self.list.set_source(TimelineSource(entries, picked), cursor or 0)
-        label, chart = self.chart_label, self.chart
-        if story is None:
-            self.border_title = "Coverage"
-            self.border_subtitle = ""
-            label.update("")
-            chart.data = []
+        self.border_title = content.title
+        self.border_subtitle = content.subtitle
+        self.chart_label.update(content.chart_label)
+        self.chart.data = content.chart
+        if content.story is None:
             self.show_article(None)
-            return
-        # The story's own article is counted among the outlets, so it is named in the count.
-        self.border_title = f"story + {len(story.related):,} related · {plural(distinct_outlets(story), 'outlet')}"
-        self.border_subtitle = f"coverage by {self.sort}"
-        bucket, counts, start = histogram(entries)
-        # One bar would fill the chart's whole width, which reads as a lot of coverage.
-        chart.data = counts if len(counts) > 1 else []
-        if start is None:
-            label.update(Text("no dates to chart", style="dim"))
-            return
-        # Hours are shown in local time; days and weeks are UTC ones, so their UTC date is said.
-        since = f"{start.astimezone():%Y-%m-%d %H:%M}" if bucket == "hour" else f"{start:%Y-%m-%d} UTC"
-        if len(counts) == 1:
-            label.update(Text(f"{plural(counts[0], 'article')} in the {bucket} from {since}", style="dim"))
-        else:
-            label.update(Text(f"per {bucket} from {since} · max {max(counts)}", style="dim"))
 
     def show_entry(self, entry: TimelineEntry | None) -> None:
         self.show_article(entry.article if entry else None, entry.duplicates if entry else 0)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -82,6 +82,37 @@ def problem_text(problem: Problem) -> Text:
     return text
 
 
+class LaidOut:
+    """A renderable laid out ahead, off the UI thread, at the width it will most likely be
+    drawn at: drawn at that width it is its stored segments; at another, it is laid out again."""
+
+    def __init__(self, renderable: RenderableType, console: Console, options: ConsoleOptions) -> None:
+        self.renderable = renderable
+        self.width = options.max_width
+        self.segments = list(console.render(renderable, options))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width == self.width:
+            yield from self.segments
+        else:
+            yield self.renderable
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+
+def detail_content(story: Story | Problem | None, now: datetime,
+                   layout: tuple[Console, ConsoleOptions] | None = None) -> RenderableType:
+    """The detail pane's content; with `layout` (a console and its options at the pane's
+    width) a story's table is laid out here already."""
+    if story is None:
+        return Text("No story selected.", style="dim italic")
+    if isinstance(story, Problem):
+        return problem_text(story)
+    content = story_text(story, now)
+    return LaidOut(content, *layout) if layout is not None else content
+
+
 class DetailPane(VerticalScroll, can_focus=True):
     """Scrolls with the keys the lists use."""
 
@@ -92,22 +123,20 @@ class DetailPane(VerticalScroll, can_focus=True):
         Binding("G,end", "scroll_end", "Bottom", show=False),
     ]
 
-    def __init__(self, now: Callable[[], datetime], **kwargs) -> None:
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.now = now
         # Held, not queried: a late timer may call show() while the app is closing.
         self.content = Static(Text("Nothing selected.", style="dim italic"), id="detail-text")
 
     def compose(self) -> ComposeResult:
         yield self.content
 
-    def show(self, story: Story | Problem | None) -> None:
-        if story is None:
-            content = Text("No story selected.", style="dim italic")
-        elif isinstance(story, Problem):
-            content = problem_text(story)
-        else:
-            content = story_text(story, self.now())
+    def layout_width(self) -> int:
+        """The width the story's text is drawn at now (read by the story loader's worker)."""
+        return self.content.content_size.width
+
+    def show_content(self, content: RenderableType) -> None:
+        """Swap in what `detail_content` built (in a worker, for a story being shown)."""
         self.content.update(content)
         self.scroll_home(animate=False)
 

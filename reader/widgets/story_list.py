@@ -78,3 +78,9 @@ class StoryList(RowList):
         if source is None or not len(source):
             return None
         return source.ids[self.cursor]
+
+    def is_current(self, story_id: int) -> bool:
+        """Whether the cursor is on `story_id`; safe from a worker thread (a list swapped
+        meanwhile reads as "not current", and the UI thread checks again on arrival)."""
+        source, cursor = self.stories, self.cursor
+        return source is not None and 0 <= cursor < len(source.ids) and source.ids[cursor] == story_id

@@ -1,0 +1,136 @@
+"""Showing a story: its panes are built in the loader's worker, and a load the cursor left is dropped."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+import reader.app
+import reader.widgets.coverage
+from reader.messages import StoryLoaded
+from reader.story_view import StoryView, build_story_view
+from reader.widgets.detail import LaidOut
+
+from app_helpers import FROZEN_NOW, make_app, screen_text, settle, wait_for
+from conftest import story_text
+
+
+def _three_stories(make_folder):
+    return make_folder({
+        f"{name}.md": story_text(f"Story {name.upper()} title", published=f"2020-06-{day}T10:00:00Z",
+                                 url=f"https://example.com/{name}",
+                                 related=[{"title": f"Related to {name}", "url": f"https://other.com/{name}"}])
+        for name, day in (("a", "13"), ("b", "12"), ("c", "11"))
+    })
+
+
+async def test_a_load_the_cursor_left_is_dropped_and_the_panes_show_the_story_under_the_cursor(make_folder):
+    app = make_app(_three_stories(make_folder))
+    reading_b, release_b = threading.Event(), threading.Event()
+    built: list[int | None] = []
+    load = app.corpus.load_story
+    build = reader.app.build_story_view
+
+    def slow_load(story_id):
+        story = load(story_id)
+        if story.article.title == "Story B title":
+            reading_b.set()
+            release_b.wait(10)  # the reader has moved on by the time this file is read
+        return story
+
+    def spy_build(story_id, *args, **kwargs):
+        built.append(story_id)
+        return build(story_id, *args, **kwargs)
+
+    app.corpus.load_story = slow_load
+    reader.app.build_story_view = spy_build
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot, app)
+            ids = list(app.story_list.stories.ids)  # newest first: A, B, C
+            await pilot.press("j")
+            await wait_for(pilot, reading_b.is_set)
+            await pilot.press("j")
+            await settle(pilot, app)
+            assert app.shown_id == ids[2]
+            release_b.set()
+            await wait_for(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "detail"))
+            await pilot.pause()
+            assert ids[1] not in built  # dropped before its panes were built, so never posted
+            assert app.shown_id == ids[2] == app.story_list.current_id()
+            assert "Story C title" in screen_text(app)
+            assert app.shown_story.article.title == "Story C title"
+
+            # A view that arrives for a story the cursor has left is not shown either.
+            stale = build_story_view(ids[0], app.corpus.load_story(ids[0]), [], FROZEN_NOW, "time")
+            app.post_message(StoryLoaded(stale))
+            await pilot.pause()
+            await pilot.pause()
+            assert app.shown_id == ids[2]
+            assert app.shown_story.article.title == "Story C title"
+    finally:
+        release_b.set()
+        reader.app.build_story_view = build
+
+
+async def test_the_panes_are_built_in_the_worker_and_the_ui_thread_swaps_a_prepared_view(make_folder, monkeypatch):
+    app = make_app(_three_stories(make_folder))
+    timeline_threads: list[str] = []
+    shown: list = []
+    timeline = reader.widgets.coverage.timeline
+
+    def spy_timeline(story):
+        timeline_threads.append(threading.current_thread().name)
+        return timeline(story)
+
+    monkeypatch.setattr(reader.widgets.coverage, "timeline", spy_timeline)
+    show_view = type(app)._show_view
+
+    def spy_show(self, view):
+        shown.append(view)
+        return show_view(self, view)
+
+    monkeypatch.setattr(type(app), "_show_view", spy_show)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        timeline_threads.clear()
+        shown.clear()
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert [view.story_id for view in shown] == [app.story_list.current_id()]
+        view = shown[0]
+        assert isinstance(view, StoryView)
+        assert isinstance(view.detail, LaidOut)  # laid out at the pane's width already
+        assert view.detail.width == app.detail.layout_width()
+        assert sorted(entry.article.title for entry in view.coverage.entries) == ["Related to b", "Story B title"]
+        assert timeline_threads and threading.main_thread().name not in timeline_threads
+        assert "Related to b" in screen_text(app)
+
+
+def test_laid_out_content_draws_as_the_original_at_its_width_and_lays_out_again_at_another():
+    console = Console(width=80, color_system=None)
+    fields = Table.grid(padding=(0, 1))
+    fields.add_column(no_wrap=True)
+    fields.add_column(overflow="fold")
+    fields.add_row(Text("URL"), Text("https://example.com/" + "long-path-" * 8))
+    group = Group(Text("A title", style="bold"), fields)
+    options = console.options.update_width(40)
+    laid_out = LaidOut(group, console, options)
+    assert list(console.render(laid_out, options)) == list(console.render(group, options))
+    wider = console.options.update_width(70)
+    assert list(console.render(laid_out, wider)) == list(console.render(group, wider))
+    assert list(console.render(laid_out, wider)) != list(console.render(group, options))
+
+
+async def test_what_exists_once_the_folder_is_read_is_left_out_of_full_collections(make_folder):
+    gc.unfreeze()  # a test before this one may have left objects frozen
+    app = make_app(_three_stories(make_folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert gc.get_freeze_count() == 0
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
+        assert gc.get_freeze_count() > 0

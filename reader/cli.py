@@ -126,7 +126,7 @@ def _run(command: str, args: argparse.Namespace) -> int:
 
 
 def _check(corpus) -> int:
-    progress = corpus.scan()
+    progress = corpus.scan(whole=True)
     problems = corpus.problems()
     for problem in problems:
         print(problem.line_of_text())
@@ -146,7 +146,7 @@ def _export(corpus, args: argparse.Namespace) -> int:
     except QueryError as error:
         print(f"reader: --filter: {error.message} (at character {error.position + 1})", file=sys.stderr)
         return EXIT_USAGE
-    corpus.scan()
+    corpus.scan(whole=True)
     write(corpus, corpus.story_ids("newest", where, params), args.format, sys.stdout)
     sys.stdout.flush()
     return EXIT_OK

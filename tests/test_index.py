@@ -309,3 +309,38 @@ def test_the_reading_code_key_covers_the_parsing_modules():
     assert set(index_module.READING_MODULES) >= {
         "reader.data.parse", "reader.data.discover", "reader.data.records", "reader.data.sanitize",
         "reader.data.dates", "reader.data.coverage"}
+
+
+def _index_contents(corpus: Corpus) -> tuple:
+    """Everything a scan leaves in the index about the folder's stories, ids aside."""
+    db = corpus.index
+    stories = db.query("SELECT path, key, title, provider_name, outlet, url_key, first_outlet, published, "
+                       "related_count, outlets, quality, heat, excerpt, url, verified FROM stories ORDER BY path")
+    related = db.query("SELECT s.path, r.position, r.title, r.outlet, r.url_key, r.published, r.quality "
+                       "FROM related r JOIN stories s ON s.id = r.story ORDER BY s.path, r.position")
+    problems = [(p.path, p.reason, p.line, p.column) for p in corpus.problems()]
+    return stories, related, problems
+
+
+def test_one_whole_pass_leaves_the_index_the_two_passes_leave(make_folder):
+    # The command line reads each file once; the app reads a list pass, then verifies.
+    files = {f"s{number:03}.md": story_text(f"Story {number:03}", published=f"2020-01-01T{number % 24:02}:00:00Z",
+                                           related=[{"title": f"Related {number}", "url": f"https://o.example/{number % 9}"}])
+             for number in range(150)}
+    files["bad.md"] = "---\ntitle: [\n---\n"
+    # A list pass reads this one (its related block is not parsed); the full parse makes it a problem.
+    files["broken-related.md"] = story_text("Broken related", related=[{"title": "x"}]).replace(
+        "  - title:", "  - [title:", 1)
+    files["notes.txt"] = "no front matter"
+    files["other.bin"] = "not a story"
+    folder = make_folder(files)
+    two_passes = Corpus(str(folder), use_cache=False)
+    two_passes.scan()
+    whole = Corpus(str(folder), use_cache=False)
+    progress = whole.scan(whole=True)
+    assert progress.verified == 0  # nothing was left for a second pass
+    contents = _index_contents(whole)
+    assert contents == _index_contents(two_passes)
+    assert len(contents[0]) == 150 and len(contents[1]) == 150
+    assert [path for path, *_ in contents[2]] == ["bad.md", "broken-related.md", "notes.txt"]
+    assert whole.index.unverified_count() == 0

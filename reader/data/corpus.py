@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from reader.data.discover import DEFAULT_MAX_BYTES, FileInfo, find_files
 from reader.data.index import SORTS, Index, verified_figures
 from reader.data.query import Query, compile_parts, compile_query
-from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow
+from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow, Verified, entry_of
 from reader.data.state import MarkStore
 
 if TYPE_CHECKING:
@@ -37,6 +37,22 @@ def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
     for path, rel, size, mtime in chunk:
         result = read_entry(path, rel, max_bytes)
         read.append((rel, size, mtime, None if isinstance(result, NotAStory) else result))
+    return read
+
+
+def read_whole_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
+    """A full parse of a chunk of files, for a scan nobody watches: each file's list entry
+    and its verified figures from one reading (path, size, mtime_ns, Entry | Problem | None,
+    Verified | None)."""
+    from reader.data.parse import read_story
+
+    read = []
+    for path, rel, size, mtime in chunk:
+        result = read_story(path, rel, max_bytes)
+        if isinstance(result, Story):
+            read.append((rel, size, mtime, entry_of(result), verified_figures(result)))
+        else:
+            read.append((rel, size, mtime, None if isinstance(result, NotAStory) else result, None))
     return read
 
 
@@ -235,32 +251,35 @@ class Corpus:
         on_progress: Callable[[LoadProgress], None] | None = None,
         cancelled: Callable[[], bool] = lambda: False,
         verify_workers: int | None = None,
+        whole: bool = False,
     ) -> LoadProgress:
         """Bring the index up to date with the folder: only new and changed files are read.
 
         Two passes: the list pass reads new and changed files fast, for the
         list; the verify pass then parses each of them whole, in
         `verify_workers` helper processes (default: every core; 0 reads here).
+        `whole`: one full parse of each file instead, for the command line, where nobody
+        looks at the list before everything is read (each file is parsed once, not twice).
         """
         workers = _cores() if verify_workers is None else verify_workers
         while True:
             generation = self.index.generation
-            progress = self._scan_once(on_progress, cancelled, workers)
+            progress = self._scan_once(on_progress, cancelled, workers, whole)
             if self.index.generation == generation or cancelled():
                 return progress
             # The cache failed under the scan and the index is new and empty: read again.
 
-    def _scan_once(self, on_progress, cancelled, workers) -> LoadProgress:
+    def _scan_once(self, on_progress, cancelled, workers, whole: bool) -> LoadProgress:
         progress = LoadProgress()
         report = on_progress or (lambda progress: None)
-        self._list_pass(progress, report, cancelled)
+        self._list_pass(progress, report, cancelled, whole)
         if cancelled():
             return progress
         self._count(progress)
         progress.listed = True
         self.index.mark_scanned()  # the list is whole now; a verify cut short goes on next time
         report(progress)
-        if progress.files_read:
+        if progress.files_read and not whole:  # nobody looks at a whole scan's list meanwhile
             time.sleep(_LIST_SHOWN_SECONDS)
         self._verify_pass(progress, report, cancelled, workers)
         if cancelled():
@@ -275,27 +294,35 @@ class Corpus:
         progress.problems = self.index.problem_count()
         progress.not_stories = self.index.count_other()
 
-    def _list_pass(self, progress: LoadProgress, report, cancelled) -> None:
-        """New and changed files into the index, read fast for the list."""
+    def _list_pass(self, progress: LoadProgress, report, cancelled, whole: bool = False) -> None:
+        """New and changed files into the index, read fast for the list (`whole`: parsed
+        completely, verified figures included, so the verify pass finds nothing left)."""
         known = self.index.known_files()  # what is left in it at the end is gone
         new: set[str] = set()  # files the index has never seen: nothing to delete before writing them
         results: list[tuple[str, int, int, Entry | Problem | None]] = []
+        verified: list[tuple[str, Verified]] = []  # whole reads: written after their entries
         chunk: list[tuple[str, str, int, int]] = []
-        readers = _Readers(read_chunk, self.max_bytes, _cores(), self.notices)
+        readers = _Readers(read_whole_chunk if whole else read_chunk, self.max_bytes, _cores(), self.notices)
         flushed_at = time.monotonic()
 
         def flush() -> None:
             nonlocal flushed_at
             if len(results) >= _BATCH_FILES or time.monotonic() - flushed_at > _BATCH_SECONDS:
                 self.index.write(results, new)
+                self.index.write_verified(verified)
                 new.difference_update(result[0] for result in results)  # others may still be in flight
                 results.clear()
+                verified.clear()
                 flushed_at = time.monotonic()
                 report(progress)
 
         def take(read: list) -> None:
             progress.files_read += len(read)
-            results.extend(read)
+            if whole:
+                results.extend(item[:4] for item in read)
+                verified.extend((item[0], item[4]) for item in read if item[4] is not None)
+            else:
+                results.extend(read)
             flush()
 
         try:
@@ -326,6 +353,7 @@ class Corpus:
         if cancelled():
             return
         self.index.write(results, new)
+        self.index.write_verified(verified)
         if known:
             self.index.forget(known)
 

@@ -1,0 +1,298 @@
+"""Events: the articles, from any outlet, that report one specific development.
+
+Every distinct article (keyed by `coverage.url_key`) belongs to exactly one
+event; an article with no companion is an event of one. Pure Python, no I/O.
+
+Method, in short:
+- An article is a bag of terms from its title and excerpt (title terms count
+  more). A term's weight is an integer: how many doublings rarer it is than
+  the folder's size, `floor(log2 N) + 1 - floor(log2 df)`. Being quantised,
+  a weight moves only when a document frequency crosses a power of two, so a
+  small change touches few articles and the numbers stay exact integers.
+- Two articles are linked when they are close in time, share a rare term and
+  their cosine (with an outlet penalty: one outlet rarely reports one event
+  twice) reaches a threshold. An article's event depends only on its
+  connected component of these links, so an update reclusters only the
+  components it touches.
+- Inside a component, average linkage: clusters merge while the mean link
+  between every member of one and every member of the other (a missing link
+  counting as 0) stays high, so A~B~C does not chain A to C.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from heapq import heapify, heappop, heappush
+from typing import NamedTuple
+
+# --------------------------------------------------------------------------- tuning
+
+DAY = 86_400
+WINDOW = 4 * DAY  # articles further apart than this never link
+LINK = 0.30  # cosine that makes a candidate link
+MERGE = 0.30  # mean link two clusters need to become one event
+SAME_OUTLET = 0.5  # one outlet twice: its link counts this much...
+SAME_OUTLET_COPY = 0.8  # ...unless the two are near copies
+TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
+RARE_LEVELS = 4  # a term links candidates when its df is below N / 2**(RARE_LEVELS - 1)
+SCALE = 10_000  # similarities are kept as integers out of this
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
+_STOP = frozenset("""
+a about above after again against all also am an and any are as at be been before being below between both
+but by can could did do does doing down during each few for from further had has have having he her here
+hers him his how i if in into is it its itself just me more most my new no nor not now of off on once only
+or other our ours out over own same she should so some such than that the their them then there these they
+this those through to too under until up very was we were what when where which while who whom why will with
+would you your yours get gets now via yet per one two may like make makes made use using used today week year
+says said say according announced announces announce available now also now its it's how what why new
+""".split())
+
+
+class EventArticle(NamedTuple):
+    key: str  # coverage.url_key of the article's web URL
+    title: str
+    excerpt: str
+    published: int | None  # unix seconds, UTC
+    outlet: str  # coverage.outlet_key of its provider
+
+
+def _stem(word: str) -> str:
+    # plural and possessive endings only: "vulnerabilities" ~ "vulnerability", "azure's" ~ "azure"
+    if len(word) > 4:
+        if word.endswith("ies"):
+            return word[:-3] + "y"
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            return word[:-1]
+    return word
+
+
+def terms_of(title: str, excerpt: str) -> dict[str, int]:
+    """Each distinct term of an article with its multiplier (a title term weighs more)."""
+    found: dict[str, int] = {}
+    for text, mult in ((excerpt, EXCERPT_MULT), (title, TITLE_MULT)):
+        for word in _WORD.findall(text.casefold().replace("'s ", " ").replace("\u2019s ", " ")):
+            if len(word) < 2 or word in _STOP or word.isdigit() and len(word) < 3:
+                continue
+            found[_stem(word)] = mult
+    return found
+
+
+def _level(n: int) -> int:
+    return n.bit_length() - 1 if n > 0 else 0  # floor(log2 n)
+
+
+class _Doc:
+    __slots__ = ("key", "published", "outlet", "terms", "norm2")
+
+    def __init__(self, article: EventArticle) -> None:
+        self.key = article.key
+        self.published = article.published
+        self.outlet = article.outlet
+        self.terms = terms_of(article.title, article.excerpt)
+        self.norm2 = 0
+
+
+def find_events(articles: Iterable[EventArticle]) -> dict[str, str]:
+    """key -> event id (the key of the event's earliest article) for every article given."""
+    index = EventIndex()
+    index.add(articles)
+    return index.events()
+
+
+class EventIndex:
+    """Events of a changing set of articles; after any adds and removes it equals `find_events`."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, _Doc] = {}
+        self._df: dict[str, int] = {}
+        self._postings: dict[str, set[str]] = {}
+        self._links: dict[str, dict[str, int]] = {}  # key -> linked key -> similarity * SCALE
+        self._event: dict[str, str] = {}
+        self._n_level = -1
+
+    # ---------------------------------------------------------------- reading
+
+    def event_of(self, key: str) -> str | None:
+        return self._event.get(key)
+
+    def events(self) -> dict[str, str]:
+        return dict(self._event)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    # ---------------------------------------------------------------- changing
+
+    def add(self, articles: Iterable[EventArticle]) -> set[str]:
+        """Add articles (a known key with new content replaces the old); return keys whose event changed."""
+        fresh: dict[str, EventArticle] = {}
+        for article in articles:
+            if article.key:
+                fresh[article.key] = article
+        replaced = [key for key, article in fresh.items() if key in self._docs]
+        return self._update(replaced, [_Doc(article) for _, article in sorted(fresh.items())])
+
+    def remove(self, keys: Iterable[str]) -> set[str]:
+        """Remove articles by key; return keys whose event changed (the removed ones included)."""
+        return self._update([key for key in set(keys) if key in self._docs], [])
+
+    def _update(self, removing: list[str], adding: list[_Doc]) -> set[str]:
+        before = {key: self._event[key] for key in removing}
+        touched_terms: dict[str, int] = {}  # term -> its df level before the change
+        affected: set[str] = set()
+        for key in sorted(removing):
+            doc = self._docs.pop(key)
+            for term in doc.terms:
+                touched_terms.setdefault(term, _level(self._df[term]))
+                self._df[term] -= 1
+                self._postings[term].discard(key)
+                if not self._df[term]:
+                    del self._df[term], self._postings[term]
+            for other in self._links.pop(key, {}):
+                del self._links[other][key]
+                affected.add(other)
+            del self._event[key]
+        for doc in adding:
+            self._docs[doc.key] = doc
+            for term in doc.terms:
+                touched_terms.setdefault(term, _level(self._df.get(term, 0)))
+                self._df[term] = self._df.get(term, 0) + 1
+                self._postings.setdefault(term, set()).add(doc.key)
+        dirty = {doc.key for doc in adding}
+        n_level = _level(len(self._docs))
+        if n_level != self._n_level:
+            self._n_level = n_level
+            dirty = set(self._docs)  # every weight moved: recompute all
+        else:
+            for term, old in touched_terms.items():
+                df = self._df.get(term, 0)
+                if df and _level(df) != old:
+                    dirty.update(self._postings[term])
+        for key in dirty:
+            self._docs[key].norm2 = sum((self._weight(t) * m) ** 2 for t, m in self._docs[key].terms.items())
+        for key in dirty:
+            for other in self._links.pop(key, {}):
+                if other not in dirty:
+                    del self._links[other][key]
+                affected.add(other)
+        for key in sorted(dirty):
+            self._link(self._docs[key], dirty)
+        affected |= dirty
+        affected &= self._docs.keys()
+        for key in affected:
+            before.setdefault(key, self._event.get(key))
+        for component in self._components(affected):
+            self._event.update(_cluster(component, self._docs, self._links))
+        return {key for key, event in before.items() if self._event.get(key) != event}
+
+    # ---------------------------------------------------------------- links
+
+    def _weight(self, term: str) -> int:
+        return max(0, self._n_level + 1 - _level(self._df[term]))
+
+    def _link(self, doc: _Doc, dirty: set[str]) -> None:
+        """Link `doc` to every close article (each pair once: a dirty pair from its smaller key)."""
+        if doc.published is None or not doc.norm2:
+            return
+        weights = {term: self._weight(term) * mult for term, mult in doc.terms.items()}
+        candidates: set[str] = set()
+        for term in doc.terms:
+            if self._weight(term) >= RARE_LEVELS:
+                candidates.update(self._postings[term])
+        links = self._links.setdefault(doc.key, {})
+        for key in candidates:
+            if key == doc.key or (key in dirty and key < doc.key):
+                continue
+            other = self._docs[key]
+            if other.published is None or abs(other.published - doc.published) > WINDOW or not other.norm2:
+                continue
+            dot = 0
+            for term, mult in other.terms.items():
+                w = weights.get(term)
+                if w:
+                    dot += w * self._weight(term) * mult
+            if not dot:
+                continue
+            sim = int(SCALE * dot / math.sqrt(doc.norm2 * other.norm2))
+            if other.outlet == doc.outlet and other.outlet and sim < SAME_OUTLET_COPY * SCALE:
+                sim = int(sim * SAME_OUTLET)
+            if sim >= LINK * SCALE:
+                links[key] = sim
+                self._links.setdefault(key, {})[doc.key] = sim
+
+    def _components(self, seeds: set[str]) -> list[list[str]]:
+        seen: set[str] = set()
+        found = []
+        for seed in sorted(seeds):
+            if seed in seen:
+                continue
+            seen.add(seed)
+            stack, members = [seed], []
+            while stack:
+                key = stack.pop()
+                members.append(key)
+                for other in self._links.get(key, ()):
+                    if other not in seen:
+                        seen.add(other)
+                        stack.append(other)
+            found.append(sorted(members))
+        return found
+
+
+def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[str, int]]) -> dict[str, str]:
+    """Average linkage over one component: key -> event id. Depends only on the component."""
+    position = {key: i for i, key in enumerate(members)}
+    size = [1] * len(members)
+    alive = [True] * len(members)
+    total: list[dict[int, int]] = [{} for _ in members]  # cluster -> other cluster -> summed link
+    for key, i in position.items():
+        for other, sim in links.get(key, {}).items():
+            total[i][position[other]] = sim
+    # heap of (-mean link, i, j): ties broken by the clusters' first members, which sort as keys
+    heap = [(-sim, i, j) for i in range(len(members)) for j, sim in total[i].items() if i < j]
+    heapify(heap)
+    threshold = MERGE * SCALE
+    parent = list(range(len(members)))
+    while heap:
+        neg, i, j = heappop(heap)
+        if not (alive[i] and alive[j]) or -neg < threshold:
+            if -neg < threshold:
+                break
+            continue
+        current = total[i].get(j, 0) / (size[i] * size[j])
+        if current != -neg:
+            continue  # stale entry: a fresher one is in the heap
+        # merge j into i (i < j, so the cluster keeps its smallest member's position)
+        alive[j] = False
+        parent[j] = i
+        size[i] += size[j]
+        for k, s in total[j].items():
+            if k == i:
+                continue
+            total[i][k] = total[i].get(k, 0) + s
+            total[k][i] = total[i][k]
+            del total[k][j]
+        del total[i][j]
+        total[j] = {}
+        for k, s in total[i].items():
+            if alive[k]:
+                a, b = (i, k) if i < k else (k, i)
+                heappush(heap, (-(s / (size[i] * size[k])), a, b))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    groups: dict[int, list[str]] = {}
+    for i, key in enumerate(members):
+        groups.setdefault(root(i), []).append(key)
+    result = {}
+    for group in groups.values():
+        first = min(group, key=lambda k: (docs[k].published is None, docs[k].published or 0, k))
+        for key in group:
+            result[key] = first
+    return result

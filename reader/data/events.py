@@ -30,13 +30,15 @@ from typing import NamedTuple
 # --------------------------------------------------------------------------- tuning
 
 DAY = 86_400
-WINDOW = 4 * DAY  # articles further apart than this never link
-LINK = 0.30  # cosine that makes a candidate link
-MERGE = 0.30  # mean link two clusters need to become one event
+WINDOW = 7 * DAY  # articles further apart than this never link
+LINK = 0.20  # cosine that makes a candidate link
+MERGE = 0.10  # mean link two clusters need to become one event
 SAME_OUTLET = 0.5  # one outlet twice: its link counts this much...
 SAME_OUTLET_COPY = 0.8  # ...unless the two are near copies
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
 RARE_LEVELS = 4  # a term links candidates when its df is below N / 2**(RARE_LEVELS - 1)
+MIN_DF = 2
+WEIGHT_CAP = 99
 SCALE = 10_000  # similarities are kept as integers out of this
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
@@ -191,7 +193,10 @@ class EventIndex:
     # ---------------------------------------------------------------- links
 
     def _weight(self, term: str) -> int:
-        return max(0, self._n_level + 1 - _level(self._df[term]))
+        df = self._df[term]
+        if df < MIN_DF:
+            return 0
+        return min(WEIGHT_CAP, max(0, self._n_level + 1 - _level(df)))
 
     def _link(self, doc: _Doc, dirty: set[str]) -> None:
         """Link `doc` to every close article (each pair once: a dirty pair from its smaller key)."""

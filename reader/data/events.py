@@ -9,14 +9,14 @@ Method, in short:
   the folder's size, `floor(log2 N) + 1 - floor(log2 df)`. Being quantised,
   a weight moves only when a document frequency crosses a power of two, so a
   small change touches few articles and the numbers stay exact integers.
-- Two articles are linked when they are close in time, share a rare term and
-  their cosine (with an outlet penalty: one outlet rarely reports one event
-  twice) reaches a threshold. An article's event depends only on its
+- Two articles are linked when they are within a week, share a rare term (and
+  at least two uncommon ones) and their cosine reaches a threshold; two of one
+  outlet only when near copies (one outlet rarely reports one event twice). An article's event depends only on its
   connected component of these links, so an update reclusters only the
   components it touches.
 - Inside a component, average linkage: clusters merge while the mean link
   between every member of one and every member of the other (a missing link
-  counting as 0) stays high, so A~B~C does not chain A to C.
+  counting as 0) stays high, so a chain A~B~C~D does not make A and D one event.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ from typing import NamedTuple
 DAY = 86_400
 WINDOW = 7 * DAY  # articles further apart than this never link
 LINK = 0.20  # cosine that makes a candidate link
-MERGE = 0.10  # mean link two clusters need to become one event
-SAME_OUTLET = 0.5  # one outlet twice: its link counts this much...
-SAME_OUTLET_COPY = 0.8  # ...unless the two are near copies
+MERGE = 0.20  # mean link two clusters need to become one event
+SAME_OUTLET_COPY = 0.8  # one outlet's two articles link only when this close
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
 RARE_LEVELS = 4  # a term links candidates when its df is below N / 2**(RARE_LEVELS - 1)
-MIN_DF = 2
-WEIGHT_CAP = 99
+UNIQUE_WEIGHT = 4  # a term only one article has cannot match: it dilutes that article only a little
+MIN_SHARED = 2  # a link needs this many shared terms of some weight, not one name alone
+SHARED_LEVEL = 3
 SCALE = 10_000  # similarities are kept as integers out of this
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
@@ -184,9 +184,9 @@ class EventIndex:
             self._link(self._docs[key], dirty)
         affected |= dirty
         affected &= self._docs.keys()
-        for key in affected:
-            before.setdefault(key, self._event.get(key))
         for component in self._components(affected):
+            for key in component:
+                before.setdefault(key, self._event.get(key))
             self._event.update(_cluster(component, self._docs, self._links))
         return {key for key, event in before.items() if self._event.get(key) != event}
 
@@ -194,9 +194,9 @@ class EventIndex:
 
     def _weight(self, term: str) -> int:
         df = self._df[term]
-        if df < MIN_DF:
-            return 0
-        return min(WEIGHT_CAP, max(0, self._n_level + 1 - _level(df)))
+        if df == 1:
+            return UNIQUE_WEIGHT
+        return max(0, self._n_level + 1 - _level(df))
 
     def _link(self, doc: _Doc, dirty: set[str]) -> None:
         """Link `doc` to every close article (each pair once: a dirty pair from its smaller key)."""
@@ -214,16 +214,18 @@ class EventIndex:
             other = self._docs[key]
             if other.published is None or abs(other.published - doc.published) > WINDOW or not other.norm2:
                 continue
-            dot = 0
+            dot = shared = 0
             for term, mult in other.terms.items():
                 w = weights.get(term)
                 if w:
-                    dot += w * self._weight(term) * mult
-            if not dot:
+                    weight = self._weight(term)
+                    dot += w * weight * mult
+                    shared += weight >= SHARED_LEVEL
+            if shared < MIN_SHARED:
                 continue
             sim = int(SCALE * dot / math.sqrt(doc.norm2 * other.norm2))
             if other.outlet == doc.outlet and other.outlet and sim < SAME_OUTLET_COPY * SCALE:
-                sim = int(sim * SAME_OUTLET)
+                continue  # one outlet rarely reports one event twice, unless it reposts a near copy
             if sim >= LINK * SCALE:
                 links[key] = sim
                 self._links.setdefault(key, {})[doc.key] = sim

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable
 from heapq import heapify, heappop, heappush
 from typing import NamedTuple
@@ -71,15 +72,16 @@ def _stem(word: str) -> str:
     return word
 
 
-def terms_of(title: str, excerpt: str) -> dict[str, int]:
-    """Each distinct term of an article with its multiplier (a title term weighs more)."""
-    found: dict[str, int] = {}
-    for text, mult in ((excerpt, EXCERPT_MULT), (title, TITLE_MULT)):
-        for word in _WORD.findall(text.casefold().replace("'s ", " ").replace("\u2019s ", " ")):
-            if len(word) < 2 or word in _STOP or word.isdigit() and len(word) < 3:
-                continue
-            found[_stem(word)] = mult
-    return found
+def _words(text: str) -> list[str]:
+    return [_stem(word) for word in _WORD.findall(text.casefold().replace("'s ", " ").replace("\u2019s ", " "))
+            if len(word) > 1 and word not in _STOP and not (word.isdigit() and len(word) < 3)]
+
+
+def terms_of(title: str, excerpt: str) -> tuple[tuple[str, ...], int]:
+    """An article's distinct terms, its title's first, and how many come from the title."""
+    in_title = dict.fromkeys(_words(title))
+    rest = dict.fromkeys(word for word in _words(excerpt) if word not in in_title)
+    return tuple(map(sys.intern, (*in_title, *rest))), len(in_title)
 
 
 def _level(n: int) -> int:
@@ -87,14 +89,21 @@ def _level(n: int) -> int:
 
 
 class _Doc:
-    __slots__ = ("key", "published", "outlet", "terms", "norm2")
+    __slots__ = ("key", "published", "bucket", "outlet", "terms", "titled", "norm2", "common2")
 
     def __init__(self, article: EventArticle) -> None:
         self.key = article.key
         self.published = article.published
+        self.bucket = None if article.published is None else article.published // WINDOW
         self.outlet = article.outlet
-        self.terms = terms_of(article.title, article.excerpt)
-        self.norm2 = 0
+        self.terms, self.titled = terms_of(article.title, article.excerpt)
+        self.norm2 = 0  # squared length of the weighted term vector
+        self.common2 = 0  # the same over the terms too common to propose candidates
+
+    def mults(self):
+        """(term, multiplier) for each term: a title term weighs more."""
+        titled = self.titled
+        return ((term, TITLE_MULT if i < titled else EXCERPT_MULT) for i, term in enumerate(self.terms))
 
 
 def find_events(articles: Iterable[EventArticle]) -> dict[str, str]:
@@ -110,7 +119,8 @@ class EventIndex:
     def __init__(self) -> None:
         self._docs: dict[str, _Doc] = {}
         self._df: dict[str, int] = {}
-        self._postings: dict[str, set[str]] = {}
+        self._weights: dict[str, int] = {}  # term -> weight, kept with _df
+        self._postings: dict[str, dict[int | None, list[str]]] = {}  # term -> time bucket -> keys
         self._links: dict[str, dict[str, int]] = {}  # key -> linked key -> similarity * SCALE
         self._event: dict[str, str] = {}
         self._n_level = -1
@@ -150,11 +160,14 @@ class EventIndex:
             for term in doc.terms:
                 touched_terms.setdefault(term, _level(self._df[term]))
                 self._df[term] -= 1
-                self._postings[term].discard(key)
+                bucket = self._postings[term][doc.bucket]
+                bucket.remove(key)
+                if not bucket:
+                    del self._postings[term][doc.bucket]
                 if not self._df[term]:
                     del self._df[term], self._postings[term]
             for other in self._links.pop(key, {}):
-                del self._links[other][key]
+                self._drop_link(other, key)
                 affected.add(other)
             del self._event[key]
         for doc in adding:
@@ -162,7 +175,7 @@ class EventIndex:
             for term in doc.terms:
                 touched_terms.setdefault(term, _level(self._df.get(term, 0)))
                 self._df[term] = self._df.get(term, 0) + 1
-                self._postings.setdefault(term, set()).add(doc.key)
+                self._postings.setdefault(term, {}).setdefault(doc.bucket, []).append(doc.key)
         dirty = {doc.key for doc in adding}
         n_level = _level(len(self._docs))
         if n_level != self._n_level:
@@ -172,13 +185,29 @@ class EventIndex:
             for term, old in touched_terms.items():
                 df = self._df.get(term, 0)
                 if df and _level(df) != old:
-                    dirty.update(self._postings[term])
+                    for keys in self._postings[term].values():
+                        dirty.update(keys)
+        if len(dirty) == len(self._docs):
+            self._weights = {term: self._weight_of(df) for term, df in self._df.items()}
+        else:
+            for term in touched_terms:
+                if term in self._df:
+                    self._weights[term] = self._weight_of(self._df[term])
+                else:
+                    self._weights.pop(term, None)
+        weights = self._weights
         for key in dirty:
-            self._docs[key].norm2 = sum((self._weight(t) * m) ** 2 for t, m in self._docs[key].terms.items())
+            doc = self._docs[key]
+            doc.norm2 = doc.common2 = 0
+            for term, mult in doc.mults():
+                weight = weights[term]
+                doc.norm2 += (weight * mult) ** 2
+                if weight < RARE_LEVELS:
+                    doc.common2 += (weight * mult) ** 2
         for key in dirty:
             for other in self._links.pop(key, {}):
                 if other not in dirty:
-                    del self._links[other][key]
+                    self._drop_link(other, key)
                 affected.add(other)
         for key in sorted(dirty):
             self._link(self._docs[key], dirty)
@@ -192,8 +221,13 @@ class EventIndex:
 
     # ---------------------------------------------------------------- links
 
-    def _weight(self, term: str) -> int:
-        df = self._df[term]
+    def _drop_link(self, key: str, other: str) -> None:
+        links = self._links[key]
+        del links[other]
+        if not links:
+            del self._links[key]
+
+    def _weight_of(self, df: int) -> int:
         if df == 1:
             return UNIQUE_WEIGHT
         return max(0, self._n_level + 1 - _level(df))
@@ -202,32 +236,42 @@ class EventIndex:
         """Link `doc` to every close article (each pair once: a dirty pair from its smaller key)."""
         if doc.published is None or not doc.norm2:
             return
-        weights = {term: self._weight(term) * mult for term, mult in doc.terms.items()}
-        candidates: set[str] = set()
-        for term in doc.terms:
-            if self._weight(term) >= RARE_LEVELS:
-                candidates.update(self._postings[term])
-        links = self._links.setdefault(doc.key, {})
-        for key in candidates:
+        level = self._weights
+        weights = {term: level[term] * mult for term, mult in doc.mults()}
+        # An upper bound of each candidate's dot product: its rare terms as if in its title,
+        # the common rest by Cauchy-Schwarz. Only candidates that could reach LINK are computed.
+        bound: dict[str, int] = {}
+        near = (doc.bucket - 1, doc.bucket, doc.bucket + 1)  # a bucket is WINDOW long
+        for term, weight in weights.items():
+            if level[term] >= RARE_LEVELS:  # the term's level, not its multiplier: a link is symmetric
+                most = weight * level[term] * TITLE_MULT
+                buckets = self._postings[term]
+                for bucket in near:
+                    for key in buckets.get(bucket, ()):
+                        bound[key] = bound.get(key, 0) + most
+        docs, published, link = self._docs, doc.published, LINK * (1 - 1e-9)
+        for key, most in bound.items():
             if key == doc.key or (key in dirty and key < doc.key):
                 continue
-            other = self._docs[key]
-            if other.published is None or abs(other.published - doc.published) > WINDOW or not other.norm2:
+            other = docs[key]
+            if abs(other.published - published) > WINDOW or not other.norm2:
+                continue
+            norms = math.sqrt(doc.norm2 * other.norm2)
+            if most + math.sqrt(doc.common2 * other.common2) < link * norms:
                 continue
             dot = shared = 0
-            for term, mult in other.terms.items():
+            for term, mult in other.mults():
                 w = weights.get(term)
                 if w:
-                    weight = self._weight(term)
-                    dot += w * weight * mult
-                    shared += weight >= SHARED_LEVEL
+                    dot += w * level[term] * mult
+                    shared += level[term] >= SHARED_LEVEL
             if shared < MIN_SHARED:
                 continue
-            sim = int(SCALE * dot / math.sqrt(doc.norm2 * other.norm2))
+            sim = int(SCALE * dot / norms)
             if other.outlet == doc.outlet and other.outlet and sim < SAME_OUTLET_COPY * SCALE:
                 continue  # one outlet rarely reports one event twice, unless it reposts a near copy
             if sim >= LINK * SCALE:
-                links[key] = sim
+                self._links.setdefault(doc.key, {})[key] = sim
                 self._links.setdefault(key, {})[doc.key] = sim
 
     def _components(self, seeds: set[str]) -> list[list[str]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from reader.data.coverage import url_key  # noqa: E402
 from reader.data.events import EventArticle, EventIndex  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("events_score", Path(__file__).with_name("events_score.py"))
@@ -36,30 +37,34 @@ def main() -> int:
     folder = Path(sys.argv[2]) if len(sys.argv) > 2 else score.SHARED / "corpus" / "azure"
     stories = score.read_folder(folder)
     articles = replicate(score.distinct(stories), copies)
-    tracemalloc.start()
     t0 = time.process_time()
     index = EventIndex()
     index.add(articles)
     t1 = time.process_time()
-    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.start()
+    measured = EventIndex()
+    measured.add(articles)
+    size, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    del measured
     print(f"{len(articles)} articles ({copies} copies of {len(stories)} stories): events {t1 - t0:.2f} s CPU, "
-          f"peak traced memory {peak / 1e6:.0f} MB ({peak / (len(stories) * copies):.0f} B a story)")
-    # one changed story: its own article and related items removed, then added back with a new title
-    story = stories[len(stories) // 2]
-    one = [score.event_article(a) for a in (story.article, *story.related)]
-    one = [a._replace(key=f"0/{a.key}") for a in one]
-    times = []
-    for round_ in range(5):
-        changed = [a._replace(title=a.title + f" v{round_}") for a in one]
-        t = time.process_time()
-        index.add(changed)
-        times.append(time.process_time() - t)
-    t = time.process_time()
-    index.remove([a.key for a in one])
-    removed = time.process_time() - t
-    print(f"one story changed ({len(one)} articles): {max(times) * 1000:.0f} ms at worst of 5, "
-          f"removed {removed * 1000:.0f} ms")
+          f"held {size / 1e6:.0f} MB ({size / (len(stories) * copies):.0f} B a story, "
+          f"{size / len(articles):.0f} B an article)")
+    # one story's file: its articles changed (new titles), removed, added back; 20 stories of ~30 related
+    picks = sorted((s for s in stories if 20 <= len(s.related) <= 40), key=lambda s: s.path)[:20]
+    changed_ms, removed_ms, added_ms = [], [], []
+    for story in picks:
+        one = [score.event_article(a)._replace(key=f"0/{url_key(a.web_url)}") for a in (story.article, *story.related)]
+        for times, step in ((changed_ms, lambda: index.add([a._replace(title=a.title + " v2") for a in one])),
+                            (removed_ms, lambda: index.remove([a.key for a in one])),
+                            (added_ms, lambda: index.add(one))):
+            t = time.process_time()
+            step()
+            times.append((time.process_time() - t) * 1000)
+    for name, times in (("changed", changed_ms), ("removed", removed_ms), ("added back", added_ms)):
+        times.sort()
+        print(f"one story {name} ({len(picks)} stories of 20-40 related): median {times[len(times) // 2]:.0f} ms, "
+              f"worst {times[-1]:.0f} ms")
     return 0
 
 

@@ -22,6 +22,8 @@ Method, in short:
 from __future__ import annotations
 
 import math
+from array import array
+from bisect import bisect_left, bisect_right
 import re
 import sys
 from collections.abc import Iterable
@@ -36,7 +38,7 @@ LINK = 0.20  # cosine that makes a candidate link
 MERGE = 0.20  # mean link two clusters need to become one event
 SAME_OUTLET_COPY = 0.8  # one outlet's two articles link only when this close
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
-RARE_LEVELS = 4  # a term links candidates when its df is below N / 2**(RARE_LEVELS - 1)
+RARE_LEVELS = 6  # a term proposes candidates when its df is below about N / 2**(RARE_LEVELS - 1)
 UNIQUE_WEIGHT = 4  # a term only one article has cannot match: it dilutes that article only a little
 MIN_SHARED = 2  # a link needs this many shared terms of some weight, not one name alone
 SHARED_LEVEL = 3
@@ -88,13 +90,51 @@ def _level(n: int) -> int:
     return n.bit_length() - 1 if n > 0 else 0  # floor(log2 n)
 
 
+_NEVER = -(2**62)  # where an article of unknown time sorts: before any window
+
+
+class _Postings:
+    """The keys of the articles holding one term, in time order (then key order), with their times."""
+
+    __slots__ = ("times", "keys")
+
+    def __init__(self) -> None:
+        self.times = array("q")
+        self.keys: list[str] = []
+
+    def _index(self, when: int, key: str) -> int:
+        return bisect_left(self.keys, key, bisect_left(self.times, when), bisect_right(self.times, when))
+
+    def add(self, when: int, key: str) -> None:
+        i = self._index(when, key)
+        self.times.insert(i, when)
+        self.keys.insert(i, key)
+
+    def add_many(self, entries: list[tuple[int, str]]) -> None:
+        if len(entries) < 16:  # a few: insert in place; many: one sort, not a shift for each
+            for when, key in entries:
+                self.add(when, key)
+            return
+        merged = sorted([*zip(self.times, self.keys), *entries])
+        self.times = array("q", (when for when, _ in merged))
+        self.keys = [key for _, key in merged]
+
+    def discard(self, when: int, key: str) -> None:
+        i = self._index(when, key)
+        if i < len(self.keys) and self.keys[i] == key:
+            del self.times[i], self.keys[i]
+
+    def between(self, since: int, until: int) -> list[str]:
+        return self.keys[bisect_left(self.times, since):bisect_right(self.times, until)]
+
+
 class _Doc:
-    __slots__ = ("key", "published", "bucket", "outlet", "terms", "titled", "norm2", "common2")
+    __slots__ = ("key", "published", "when", "outlet", "terms", "titled", "norm2", "common2")
 
     def __init__(self, article: EventArticle) -> None:
         self.key = article.key
         self.published = article.published
-        self.bucket = None if article.published is None else article.published // WINDOW
+        self.when = _NEVER if article.published is None else article.published  # the order in postings
         self.outlet = article.outlet
         self.terms, self.titled = terms_of(article.title, article.excerpt)
         self.norm2 = 0  # squared length of the weighted term vector
@@ -120,7 +160,7 @@ class EventIndex:
         self._docs: dict[str, _Doc] = {}
         self._df: dict[str, int] = {}
         self._weights: dict[str, int] = {}  # term -> weight, kept with _df
-        self._postings: dict[str, dict[int | None, list[str]]] = {}  # term -> time bucket -> keys
+        self._postings: dict[str, _Postings] = {}
         self._links: dict[str, dict[str, int]] = {}  # key -> linked key -> similarity * SCALE
         self._event: dict[str, str] = {}
         self._n_level = -1
@@ -160,22 +200,24 @@ class EventIndex:
             for term in doc.terms:
                 touched_terms.setdefault(term, _level(self._df[term]))
                 self._df[term] -= 1
-                bucket = self._postings[term][doc.bucket]
-                bucket.remove(key)
-                if not bucket:
-                    del self._postings[term][doc.bucket]
+                self._postings[term].discard(doc.when, key)
                 if not self._df[term]:
                     del self._df[term], self._postings[term]
             for other in self._links.pop(key, {}):
                 self._drop_link(other, key)
                 affected.add(other)
             del self._event[key]
+        entries: dict[str, list[tuple[int, str]]] = {}
         for doc in adding:
             self._docs[doc.key] = doc
             for term in doc.terms:
                 touched_terms.setdefault(term, _level(self._df.get(term, 0)))
                 self._df[term] = self._df.get(term, 0) + 1
-                self._postings.setdefault(term, {}).setdefault(doc.bucket, []).append(doc.key)
+                entries.setdefault(term, []).append((doc.when, doc.key))
+        for term, found in entries.items():
+            if term not in self._postings:
+                self._postings[term] = _Postings()
+            self._postings[term].add_many(found)
         dirty = {doc.key for doc in adding}
         n_level = _level(len(self._docs))
         if n_level != self._n_level:
@@ -185,8 +227,7 @@ class EventIndex:
             for term, old in touched_terms.items():
                 df = self._df.get(term, 0)
                 if df and _level(df) != old:
-                    for keys in self._postings[term].values():
-                        dirty.update(keys)
+                    dirty.update(self._postings[term].keys)
         if len(dirty) == len(self._docs):
             self._weights = {term: self._weight_of(df) for term, df in self._df.items()}
         else:
@@ -241,20 +282,18 @@ class EventIndex:
         # An upper bound of each candidate's dot product: its rare terms as if in its title,
         # the common rest by Cauchy-Schwarz. Only candidates that could reach LINK are computed.
         bound: dict[str, int] = {}
-        near = (doc.bucket - 1, doc.bucket, doc.bucket + 1)  # a bucket is WINDOW long
+        since, until = doc.published - WINDOW, doc.published + WINDOW
         for term, weight in weights.items():
             if level[term] >= RARE_LEVELS:  # the term's level, not its multiplier: a link is symmetric
                 most = weight * level[term] * TITLE_MULT
-                buckets = self._postings[term]
-                for bucket in near:
-                    for key in buckets.get(bucket, ()):
-                        bound[key] = bound.get(key, 0) + most
-        docs, published, link = self._docs, doc.published, LINK * (1 - 1e-9)
+                for key in self._postings[term].between(since, until):
+                    bound[key] = bound.get(key, 0) + most
+        docs, link = self._docs, LINK * (1 - 1e-9)
         for key, most in bound.items():
             if key == doc.key or (key in dirty and key < doc.key):
                 continue
             other = docs[key]
-            if abs(other.published - published) > WINDOW or not other.norm2:
+            if not other.norm2:
                 continue
             norms = math.sqrt(doc.norm2 * other.norm2)
             if most + math.sqrt(doc.common2 * other.common2) < link * norms:

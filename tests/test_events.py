@@ -128,6 +128,13 @@ def test_same_set_any_order_same_events():
         assert find_events(articles) == expected
 
 
+def test_one_key_given_twice_gives_the_same_events_in_any_order():
+    variant = NUTANIX[2]._replace(title="Contoso buys Fabrikam", excerpt="A deal about something else.")
+    articles = _filler() + NUTANIX + [variant]
+    expected = find_events(articles)
+    assert find_events(list(reversed(articles))) == expected
+
+
 def test_add_returns_the_keys_whose_event_changed():
     index = EventIndex()
     index.add(_filler())

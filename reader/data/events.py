@@ -22,11 +22,11 @@ Method, in short:
 from __future__ import annotations
 
 import math
-from array import array
-from bisect import bisect_left, bisect_right
 import re
 import sys
-from collections.abc import Iterable
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from heapq import heapify, heappop, heappush
 from typing import NamedTuple
 
@@ -40,8 +40,8 @@ SAME_OUTLET_COPY = 0.8  # one outlet's two articles link only when this close
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
 RARE_LEVELS = 6  # a term proposes candidates when its df is below about N / 2**(RARE_LEVELS - 1)
 UNIQUE_WEIGHT = 4  # a term only one article has cannot match: it dilutes that article only a little
-MIN_SHARED = 2  # a link needs this many shared terms of some weight, not one name alone
-SHARED_LEVEL = 3
+MIN_SHARED = 2  # a link needs this many shared uncommon terms, not one name alone...
+SHARED_LEVEL = 3  # ...each at least this level (df below about N / 4)
 SCALE = 10_000  # similarities are kept as integers out of this
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
@@ -51,8 +51,8 @@ but by can could did do does doing down during each few for from further had has
 hers him his how i if in into is it its itself just me more most my new no nor not now of off on once only
 or other our ours out over own same she should so some such than that the their them then there these they
 this those through to too under until up very was we were what when where which while who whom why will with
-would you your yours get gets now via yet per one two may like make makes made use using used today week year
-says said say according announced announces announce available now also now its it's how what why new
+would you your yours get gets via yet per one two may like make makes made use using used today week year
+says said say according announced announces announce available
 """.split())
 
 
@@ -84,6 +84,10 @@ def terms_of(title: str, excerpt: str) -> tuple[tuple[str, ...], int]:
     in_title = dict.fromkeys(_words(title))
     rest = dict.fromkeys(word for word in _words(excerpt) if word not in in_title)
     return tuple(map(sys.intern, (*in_title, *rest))), len(in_title)
+
+
+def _order(article: EventArticle) -> tuple:
+    return (article.title, article.excerpt, article.published is None, article.published or 0, article.outlet)
 
 
 def _level(n: int) -> int:
@@ -140,7 +144,7 @@ class _Doc:
         self.norm2 = 0  # squared length of the weighted term vector
         self.common2 = 0  # the same over the terms too common to propose candidates
 
-    def mults(self):
+    def mults(self) -> Iterator[tuple[str, int]]:
         """(term, multiplier) for each term: a title term weighs more."""
         titled = self.titled
         return ((term, TITLE_MULT if i < titled else EXCERPT_MULT) for i, term in enumerate(self.terms))
@@ -159,7 +163,7 @@ class EventIndex:
     def __init__(self) -> None:
         self._docs: dict[str, _Doc] = {}
         self._df: dict[str, int] = {}
-        self._weights: dict[str, int] = {}  # term -> weight, kept with _df
+        self._weights: dict[str, int] = {}  # term -> its integer IDF level (see _weight_of), kept with _df
         self._postings: dict[str, _Postings] = {}
         self._links: dict[str, dict[str, int]] = {}  # key -> linked key -> similarity * SCALE
         self._event: dict[str, str] = {}
@@ -182,8 +186,8 @@ class EventIndex:
         """Add articles (a known key with new content replaces the old); return keys whose event changed."""
         fresh: dict[str, EventArticle] = {}
         for article in articles:
-            if article.key:
-                fresh[article.key] = article
+            if article.key and (article.key not in fresh or _order(article) < _order(fresh[article.key])):
+                fresh[article.key] = article  # one key given twice: the same one wins, whatever the order
         replaced = [key for key, article in fresh.items() if key in self._docs]
         return self._update(replaced, [_Doc(article) for _, article in sorted(fresh.items())])
 

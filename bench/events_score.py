@@ -21,7 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reader.data.coverage import outlet_key, url_key  # noqa: E402
-from reader.data.events import EventArticle, EventIndex  # noqa: E402
+from reader.data import events as events_module  # noqa: E402
+from reader.data.events import EventArticle, EventIndex, terms_of  # noqa: E402
 from reader.data.parse import read_story  # noqa: E402
 from reader.data.records import Article, Story  # noqa: E402
 
@@ -78,16 +79,33 @@ def main() -> int:
     t1 = time.process_time()
     articles = distinct(stories)
     t2 = time.process_time()
+    for article in articles:
+        terms_of(article.title, article.excerpt)
+    t_terms = time.process_time() - t2
+    cluster_time = [0.0]
+
+    def timed_cluster(*args):
+        start = time.process_time()
+        try:
+            return cluster(*args)
+        finally:
+            cluster_time[0] += time.process_time() - start
+
+    cluster, events_module._cluster = events_module._cluster, timed_cluster
+    t2 = time.process_time()
     index = EventIndex()
     index.add(articles)
     events = index.events()
     t3 = time.process_time()
+    events_module._cluster = cluster
     sizes: dict[str, int] = {}
     for event in events.values():
         sizes[event] = sizes.get(event, 0) + 1
     print(f"stories {len(stories)}, distinct articles {len(articles)}, events {len(sizes)}, "
           f"events of 2+ {sum(1 for n in sizes.values() if n > 1)}, largest {max(sizes.values(), default=0)}")
-    print(f"cpu: parse {t1 - t0:.2f} s, distinct {t2 - t1:.2f} s, events {t3 - t2:.2f} s")
+    print(f"cpu: parse {t1 - t0:.2f} s, distinct {t2 - t1 - t_terms:.2f} s, events {t3 - t2:.2f} s "
+          f"(of which terms {t_terms:.2f} s, clustering {cluster_time[0]:.2f} s, "
+          f"links and the rest {t3 - t2 - t_terms - cluster_time[0]:.2f} s)")
     out = args.out or os.path.join(tempfile.mkdtemp(), "export.json")
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(export(stories, events), handle)

@@ -139,6 +139,7 @@ def test_add_returns_the_keys_whose_event_changed():
     index = EventIndex()
     index.add(_filler())
     assert index.add(NUTANIX[:1]) == {NUTANIX[0].key}
+    assert index.add(NUTANIX[:1]) == set()  # given again unchanged
     changed = index.add(NUTANIX[1:2])
     assert NUTANIX[1].key in changed
     assert index.event_of(NUTANIX[1].key) == index.event_of(NUTANIX[0].key)

@@ -144,6 +144,11 @@ class _Doc:
         self.norm2 = 0  # squared length of the weighted term vector
         self.common2 = 0  # the same over the terms too common to propose candidates
 
+    def same_as(self, other: _Doc) -> bool:
+        """Whether the two read alike: an article given again unchanged changes nothing."""
+        return (self.terms, self.titled, self.published, self.outlet) == (
+            other.terms, other.titled, other.published, other.outlet)
+
     def mults(self) -> Iterator[tuple[str, int]]:
         """(term, multiplier) for each term: a title term weighs more."""
         titled = self.titled
@@ -188,8 +193,9 @@ class EventIndex:
         for article in articles:
             if article.key and (article.key not in fresh or _order(article) < _order(fresh[article.key])):
                 fresh[article.key] = article  # one key given twice: the same one wins, whatever the order
-        replaced = [key for key, article in fresh.items() if key in self._docs]
-        return self._update(replaced, [_Doc(article) for _, article in sorted(fresh.items())])
+        adding = [_Doc(article) for _, article in sorted(fresh.items())]
+        adding = [doc for doc in adding if doc.key not in self._docs or not doc.same_as(self._docs[doc.key])]
+        return self._update([doc.key for doc in adding if doc.key in self._docs], adding)
 
     def remove(self, keys: Iterable[str]) -> set[str]:
         """Remove articles by key; return keys whose event changed (the removed ones included)."""

@@ -203,12 +203,12 @@ class EventIndex:
 
     def _update(self, removing: list[str], adding: list[_Doc]) -> set[str]:
         before = {key: self._event[key] for key in removing}
-        touched_terms: dict[str, int] = {}  # term -> its df level before the change
+        touched_terms: set[str] = set()
         affected: set[str] = set()
         for key in sorted(removing):
             doc = self._docs.pop(key)
             for term in doc.terms:
-                touched_terms.setdefault(term, _level(self._df[term]))
+                touched_terms.add(term)
                 self._df[term] -= 1
                 self._postings[term].discard(doc.when, key)
                 if not self._df[term]:
@@ -221,7 +221,7 @@ class EventIndex:
         for doc in adding:
             self._docs[doc.key] = doc
             for term in doc.terms:
-                touched_terms.setdefault(term, _level(self._df.get(term, 0)))
+                touched_terms.add(term)
                 self._df[term] = self._df.get(term, 0) + 1
                 entries.setdefault(term, []).append((doc.when, doc.key))
         for term, found in entries.items():
@@ -233,19 +233,16 @@ class EventIndex:
         if n_level != self._n_level:
             self._n_level = n_level
             dirty = set(self._docs)  # every weight moved: recompute all
-        else:
-            for term, old in touched_terms.items():
-                df = self._df.get(term, 0)
-                if df and _level(df) != old:
-                    dirty.update(self._postings[term].keys)
-        if len(dirty) == len(self._docs):
             self._weights = {term: self._weight_of(df) for term, df in self._df.items()}
         else:
             for term in touched_terms:
-                if term in self._df:
-                    self._weights[term] = self._weight_of(self._df[term])
-                else:
+                if term not in self._df:
                     self._weights.pop(term, None)
+                    continue
+                weight = self._weight_of(self._df[term])
+                if weight != self._weights.get(term):  # only a weight that moved makes its articles dirty
+                    self._weights[term] = weight
+                    dirty.update(self._postings[term].keys)
         weights = self._weights
         for key in dirty:
             doc = self._docs[key]

@@ -228,10 +228,23 @@ class EventQueries:
             return array("q", (row[0] for row in rows))
 
     @guarded
-    def event_story_paths(self, event_id: int) -> list[str]:
+    def event_articles_of(self, event_id: int) -> list[tuple]:
+        """The event's articles (ARTICLE_COLUMNS rows)."""
         with self._lock:
-            return [row[0] for row in self._db.execute(
-                "SELECT path FROM stories WHERE folder = ? AND event = ? ORDER BY path", (self.folder_id, event_id))]
+            row = self._db.execute("SELECT key FROM events WHERE id = ?", (event_id,)).fetchone()
+        return [] if row is None else self.event_members([row[0]]).get(row[0], [])
+
+    @guarded
+    def event_story_paths(self, event_ids: Sequence[int]) -> dict[int, list[str]]:
+        """event id -> the paths of its story files, in order."""
+        found: dict[int, list[str]] = {}
+        with self._lock:
+            for part in _chunks(list(event_ids)):
+                for event, path in self._db.execute(
+                        f"SELECT event, path FROM stories WHERE folder = ? AND event IN ({','.join('?' * len(part))})"
+                        " ORDER BY path", (self.folder_id, *part)):
+                    found.setdefault(event, []).append(path)
+        return found
 
     @guarded
     def linked_by_event(self, story_id: int, limit: int) -> list[tuple[int, str, int]]:

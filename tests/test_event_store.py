@@ -282,3 +282,25 @@ def test_adding_changing_and_removing_files_equals_a_full_recompute(tmp_path, mo
         assert corpus.index.pending_event_keys() == []
     finally:
         corpus.close()
+
+
+def test_reader_events_lists_events_newest_first_as_json_and_markdown(make_folder, capsys):
+    from reader.cli import main
+
+    folder = deal_folder(make_folder)
+    assert main(["events", str(folder)]) == 0
+    events = json.loads(capsys.readouterr().out)
+    deal = events[1]
+    assert deal["stories"] == ["a.md", "b.md"] and (deal["outlets"], deal["articles"]) == (3, 3)
+    assert deal["first"] == {"title": DEAL_WIRE["title"], "outlet": "Wire", "domain": "wire.example",
+                             "published": "2021-03-01T08:00:00Z", "url": DEAL_WIRE["url"]}
+    assert deal["last"] == "2021-03-02T09:00:00Z" and isinstance(deal["id"], int)
+    assert [event["stories"] for event in events] == [["c.md"], ["a.md", "b.md"], ["background.md"]]
+    assert main(["events", str(folder), "--filter", "woodgrove"]) == 0
+    assert [event["stories"] for event in json.loads(capsys.readouterr().out)] == [["c.md"]]
+    assert main(["events", str(folder), "--format", "markdown", "--filter", "fabrikam"]) == 0
+    digest = capsys.readouterr().out
+    assert digest.startswith("# Event digest\n\n1 event ·")
+    assert "| first | 2021-03-01 08:00 | Wire | [Contoso agrees" in digest
+    assert "| +1d 1h | 2021-03-02 09:00 | Beta |" in digest and "Northwind" not in digest
+    assert main(["events", str(folder), "--filter", "quality>"]) == 2

@@ -33,6 +33,8 @@ _READ_HERE_FIRST = 1  # chunks read in this process first: a small folder needs 
 # (its writes are Python work too) competes with drawing it.
 _LIST_SHOWN_SECONDS = 0.15
 _CHUNKS_IN_FLIGHT = 8
+# The order of a search beside SORTS: stories whose own text matches first (see Corpus.query_ids).
+RELEVANCE = "relevance"
 
 
 def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
@@ -384,7 +386,7 @@ class Corpus:
     def first_story_ids(self, sort: str, query: Query, limit: int) -> array:
         """The first `limit` story ids of a query in a named order, as quickly as the index allows."""
         sort = self.applied_sort(sort, query)
-        if sort == "relevance":
+        if sort == RELEVANCE:
             return self.query_ids(sort, query, limit)
         parts = compile_parts(query, first_rows=True)
         found = None
@@ -397,11 +399,12 @@ class Corpus:
         return self.story_ids(sort, *compile_query(query, first_rows=True), limit=limit)
 
     def query_ids(self, sort: str, query: Query, limit: int | None = None) -> array:
-        """Story ids of a query in a named order; "relevance" puts the stories whose own title,
-        excerpt or provider match before those that match only through their related coverage,
-        newest first within each (see applied_sort)."""
+        """Story ids of a query in a named order (SORTS, or RELEVANCE: the stories whose own
+        title, excerpt or provider match before those that match only through their related
+        coverage, newest first within each; see applied_sort)."""
         where, params = compile_query(query, first_rows=limit is not None)
-        if self.applied_sort(sort, query) != "relevance":
+        sort = self.applied_sort(sort, query)
+        if sort != RELEVANCE:
             return self.story_ids(sort, where, params, limit)
         own = "{title excerpt provider} : (" + compile_parts(query).match + ")"
         order = f"s.search_rowid IN (SELECT rowid FROM search WHERE search MATCH ?) DESC, {SORTS['newest']}"
@@ -409,8 +412,9 @@ class Corpus:
 
     @staticmethod
     def applied_sort(sort: str, query: Query) -> str:
-        """The order a list in `sort` is really in: relevance needs words to match, else it is newest first."""
-        if sort == "relevance" and compile_parts(query).match is None:
+        """The order a list in `sort` is really in, for the status: relevance needs words to match,
+        else it is newest first."""
+        if sort == RELEVANCE and compile_parts(query).match is None:
             return "newest"
         return sort
 

@@ -179,8 +179,6 @@ SORTS = {
     "coverage": "coalesce(s.event_outlets, s.outlets, 0) DESC, s.related_count DESC, s.published DESC, s.path",
     "provider": "s.provider_sort, s.published DESC, s.path",
     "title": "casefold(s.title), s.path",
-    # With words to match, the stories whose own text matches first (Corpus.query_ids); else newest.
-    "relevance": "s.published IS NULL, s.published DESC, s.path",
 }
 NEWEST_FIRST = SORTS["newest"]
 # What the index holds about a story beside its row: (table, column naming the story, stories column).

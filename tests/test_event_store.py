@@ -11,61 +11,29 @@ import pytest
 from reader.data.corpus import Corpus
 from reader.data.query import parse_query
 
-from conftest import SHARED_CORPUS
+from conftest import SHARED_CORPUS, background_text, event_story_text, related_item
 
 SAMPLE = 70  # real files in the incremental test: enough for shared events, quick to scan
 
 
-def story_file(title: str, url: str, outlet: str, published: str, excerpt: str = "", related: list[dict] = ()) -> str:
-    domain = url.split("/")[2]
-    lines = ["---", f"title: {json.dumps(title)}", f"excerpt: {json.dumps(excerpt or title)}",
-             f"publishedDateTime: {published}", f"webUrl: {json.dumps(url)}", "provider:",
-             f"  name: {json.dumps(outlet)}", f"  domain: {domain}"]
-    if related:
-        lines.append("related:")
-        for item in related:
-            lines += [f"  - title: {json.dumps(item['title'])}",
-                      f"    excerpt: {json.dumps(item.get('excerpt', item['title']))}",
-                      f"    publishedDateTime: {item['published']}",
-                      f"    webUrl: {json.dumps(item['url'])}",
-                      "    provider:", f"      name: {json.dumps(item['outlet'])}",
-                      f"      domain: {item['url'].split('/')[2]}"]
-    return "\n".join([*lines, "---", ""])
-
-
-def item(title: str, url: str, outlet: str, published: str) -> dict:
-    return {"title": title, "url": url, "outlet": outlet, "published": published}
-
-
 # Two stories on one deal (each from its own outlet), a third outlet's write-up in one's list,
 # an unrelated stream article, and a story on other news.
-DEAL_WIRE = item("Contoso agrees to acquire Fabrikam in $2 billion quantum storage deal",
+DEAL_WIRE = related_item("Contoso agrees to acquire Fabrikam in $2 billion quantum storage deal",
                  "https://wire.example/contoso-fabrikam", "Wire", "2021-03-01T08:00:00Z")
-DEAL_STREAM = item("Northwind opens a datacenter region in Oslo", "https://stream.example/northwind",
+DEAL_STREAM = related_item("Northwind opens a datacenter region in Oslo", "https://stream.example/northwind",
                    "Stream", "2021-02-10T08:00:00Z")
-
-
-def background() -> str:
-    """A story whose related list makes common words common, as in a real folder (events weigh
-    a word by how rare it is: in a folder of five articles every word is rare)."""
-    topics = ["storage", "database", "kubernetes", "security", "networking", "analytics", "identity", "devops"]
-    related = [item(f"Microsoft cloud {topics[i % len(topics)]} update w{i} w{i + 1000}",
-                    f"https://filler{i % 13}.example/{i}", f"Filler {i % 13}",
-                    f"2021-{1 + i % 6:02d}-{1 + i % 27:02d}T{i % 24:02d}:00:00Z") for i in range(150)]
-    return story_file("Background of the folder", "https://filler.example/bg", "Filler", "2020-06-01T00:00:00Z",
-                      related=related)
 
 
 def deal_folder(make_folder):
     return make_folder({
-        "background.md": background(),
-        "a.md": story_file("Contoso to acquire Fabrikam for $2 billion in quantum storage deal",
+        "background.md": background_text(),
+        "a.md": event_story_text("Contoso to acquire Fabrikam for $2 billion in quantum storage deal",
                            "https://alpha.example/deal", "Alpha", "2021-03-01T12:00:00Z",
                            related=[DEAL_WIRE, DEAL_STREAM]),
-        "b.md": story_file("Fabrikam acquisition: Contoso pays $2 billion for quantum storage maker",
+        "b.md": event_story_text("Fabrikam acquisition: Contoso pays $2 billion for quantum storage maker",
                            "https://beta.example/deal", "Beta", "2021-03-02T09:00:00Z",
                            related=[DEAL_STREAM]),
-        "c.md": story_file("Woodgrove bank reports record quarterly earnings", "https://gamma.example/bank",
+        "c.md": event_story_text("Woodgrove bank reports record quarterly earnings", "https://gamma.example/bank",
                            "Gamma", "2021-03-01T10:00:00Z"),
     })
 
@@ -162,9 +130,9 @@ def ids_event(corpus: Corpus, story_id: int) -> int:
 
 def test_a_story_whose_own_title_matches_comes_before_one_matching_through_its_stream(make_folder):
     folder = make_folder({
-        "new.md": story_file("Other news", "https://a.example/1", "A", "2021-03-05T00:00:00Z",
-                             related=[item("Northwind opens Oslo region", "https://s.example/1", "S", "2021-03-01T00:00:00Z")]),
-        "old.md": story_file("Northwind news from Oslo", "https://b.example/2", "B", "2021-03-01T00:00:00Z"),
+        "new.md": event_story_text("Other news", "https://a.example/1", "A", "2021-03-05T00:00:00Z",
+                             related=[related_item("Northwind opens Oslo region", "https://s.example/1", "S", "2021-03-01T00:00:00Z")]),
+        "old.md": event_story_text("Northwind news from Oslo", "https://b.example/2", "B", "2021-03-01T00:00:00Z"),
     })
     corpus = Corpus(str(folder))
     corpus.scan(verify_workers=0)
@@ -237,11 +205,11 @@ def test_one_article_given_differently_by_two_files_reads_the_same_whatever_came
     wire = DEAL_WIRE
     changed = dict(wire, title="Contoso buys Fabrikam (updated)")
     folder = make_folder({
-        "a.md": story_file("Story A", "https://alpha.example/a", "Alpha", "2021-03-01T12:00:00Z", related=[wire]),
+        "a.md": event_story_text("Story A", "https://alpha.example/a", "Alpha", "2021-03-01T12:00:00Z", related=[wire]),
     })
     corpus = Corpus(str(folder))
     corpus.scan(verify_workers=0)
-    (folder / "b.md").write_text(story_file("Story B", "https://beta.example/b", "Beta", "2021-03-01T12:00:00Z",
+    (folder / "b.md").write_text(event_story_text("Story B", "https://beta.example/b", "Beta", "2021-03-01T12:00:00Z",
                                             related=[changed]), encoding="utf-8")
     corpus.scan(verify_workers=0)
     incremental = snapshot(corpus)

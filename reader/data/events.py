@@ -14,9 +14,12 @@ Method, in short:
   outlet only when near copies (one outlet rarely reports one event twice). An article's event depends only on its
   connected component of these links, so an update reclusters only the
   components it touches.
-- Inside a component, average linkage: clusters merge while the mean link
-  between every member of one and every member of the other (a missing link
-  counting as 0) stays high, so a chain A~B~C~D does not make A and D one event.
+- Inside a component, nearest centroid with time decay (after Miranda et al.,
+  EMNLP 2018): in time order each article joins the cluster whose centroid is
+  closest, if close enough and if it links to a good share of that cluster's
+  members (so a chain A~B~C~D does not make A and D one event); then one
+  refinement pass. A large event in varied wording stays one event, which
+  average linkage (a missing link counting as 0) used to split.
 """
 
 from __future__ import annotations
@@ -34,8 +37,12 @@ from typing import NamedTuple
 
 DAY = 86_400
 WINDOW = 7 * DAY  # articles further apart than this never link
-LINK = 0.20  # cosine that makes a candidate link
-MERGE = 0.20  # mean link two clusters need to become one event
+LINK = 0.15  # cosine that makes a candidate link
+MERGE = 0.15  # similarity to a cluster's centroid (after time decay) an article needs to join it
+SIGMA_DAYS = 3.0  # time decay of that similarity
+DECAY_SHARE = 0.5  # how much of the similarity the time decay can take away
+REFINE_PASSES = 1  # second looks, once every member is placed
+LINKED_SHARE = 0.4  # an article joins a cluster only when linked to at least this share of its members
 SAME_OUTLET_COPY = 0.8  # one outlet's two articles link only when this close
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
 RARE_LEVELS = 6  # a term proposes candidates when its df is below about N / 2**(RARE_LEVELS - 1)
@@ -264,7 +271,7 @@ class EventIndex:
         for component in self._components(affected):
             for key in component:
                 before.setdefault(key, self._event.get(key))
-            self._event.update(_cluster(component, self._docs, self._links))
+            self._event.update(_cluster(component, self._docs, self._links, self._weights))
         return {key for key, event in before.items() if self._event.get(key) != event}
 
     # ---------------------------------------------------------------- links
@@ -339,54 +346,90 @@ class EventIndex:
         return found
 
 
-def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[str, int]]) -> dict[str, str]:
-    """Average linkage over one component: key -> event id. Depends only on the component."""
-    position = {key: i for i, key in enumerate(members)}
-    size = [1] * len(members)
-    alive = [True] * len(members)
-    total: list[dict[int, int]] = [{} for _ in members]  # cluster -> other cluster -> summed link
-    for key, i in position.items():
-        for other, sim in links.get(key, {}).items():
-            total[i][position[other]] = sim
-    # heap of (-mean link, i, j): ties broken by the clusters' first members, which sort as keys
-    heap = [(-sim, i, j) for i in range(len(members)) for j, sim in total[i].items() if i < j]
-    heapify(heap)
-    threshold = MERGE * SCALE
-    parent = list(range(len(members)))
-    while heap:
-        neg, i, j = heappop(heap)
-        if not (alive[i] and alive[j]) or -neg < threshold:
-            if -neg < threshold:
-                break
-            continue
-        current = total[i].get(j, 0) / (size[i] * size[j])
-        if current != -neg:
-            continue  # stale entry: a fresher one is in the heap
-        # merge j into i (i < j, so the cluster keeps its smallest member's position)
-        alive[j] = False
-        parent[j] = i
-        size[i] += size[j]
-        for k, s in total[j].items():
-            if k == i:
-                continue
-            total[i][k] = total[i].get(k, 0) + s
-            total[k][i] = total[i][k]
-            del total[k][j]
-        del total[i][j]
-        total[j] = {}
-        for k, s in total[i].items():
-            if alive[k]:
-                a, b = (i, k) if i < k else (k, i)
-                heappush(heap, (-(s / (size[i] * size[k])), a, b))
+def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[str, int]],
+             weights: dict[str, int]) -> dict[str, str]:
+    """Nearest centroid with time decay over one component: key -> event id. Depends only on the component.
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
+    Articles join in time order (ties by key) the cluster whose centroid (the sum of its members' unit
+    vectors) is closest, among the clusters of the articles they link to, when that similarity, lowered
+    by the time since the cluster's latest article, reaches MERGE; otherwise they start a cluster. A
+    second pass moves each article to the closest such cluster, the centroids now knowing every member.
+    """
+    order = sorted(members, key=lambda k: (docs[k].when, k))
+    vectors = {}
+    for key in order:
+        doc = docs[key]
+        norm = math.sqrt(doc.norm2) if doc.norm2 else 1.0
+        vectors[key] = {term: weights[term] * mult / norm for term, mult in doc.mults()}
+    centroids: list[dict[str, float]] = []
+    latest: list[int] = []
+    cluster_of: dict[str, int] = {}
 
+    def score(key: str, c: int, leaving: bool) -> float:
+        vector, centroid = vectors[key], centroids[c]
+        dot = sum(value * centroid.get(term, 0.0) for term, value in vector.items())
+        norm2 = sum(value * value for value in centroid.values())
+        if leaving:  # the article's own part taken out of its cluster's centroid
+            dot -= 1.0
+            norm2 += 1.0 - 2 * sum(value * centroid.get(term, 0.0) for term, value in vector.items())
+        if norm2 <= 1e-12:
+            return 0.0
+        gap = abs(docs[key].when - latest[c]) / DAY
+        return dot / math.sqrt(norm2) * (1 - DECAY_SHARE + DECAY_SHARE * math.exp(-gap * gap / (2 * SIGMA_DAYS**2)))
+
+    def move(key: str, c: int, sign: int) -> None:
+        centroid = centroids[c]
+        for term, value in vectors[key].items():
+            centroid[term] = centroid.get(term, 0.0) + sign * value
+
+    size: list[int] = []
+
+    def linked(key: str) -> dict[int, int]:
+        """cluster -> how many of its members `key` links to"""
+        counts: dict[int, int] = {}
+        for other in links.get(key, ()):
+            c = cluster_of.get(other)
+            if c is not None:
+                counts[c] = counts.get(c, 0) + 1
+        return counts
+
+    for key in order:
+        best, best_score = -1, MERGE
+        for c, count in sorted(linked(key).items()):
+            if count < LINKED_SHARE * size[c]:
+                continue  # close to the centroid but to few members: a chain, not one event
+            value = score(key, c, False)
+            if value >= best_score * (1 - 1e-9) and (best < 0 or value > best_score):
+                best, best_score = c, value
+        if best < 0:
+            best = len(centroids)
+            centroids.append({})
+            latest.append(docs[key].when)
+            size.append(0)
+        cluster_of[key] = best
+        size[best] += 1
+        latest[best] = max(latest[best], docs[key].when)
+        move(key, best, 1)
+    for _ in range(REFINE_PASSES):
+        for key in order:
+            own = cluster_of[key]
+            best, best_score = own, score(key, own, True)
+            for c, count in sorted(linked(key).items()):
+                if c == own or count < LINKED_SHARE * size[c]:
+                    continue
+                value = score(key, c, False)
+                if value > best_score and value >= MERGE:
+                    best, best_score = c, value
+            if best != own:
+                move(key, own, -1)
+                move(key, best, 1)
+                size[own] -= 1
+                size[best] += 1
+                cluster_of[key] = best
+                latest[best] = max(latest[best], docs[key].when)
     groups: dict[int, list[str]] = {}
-    for i, key in enumerate(members):
-        groups.setdefault(root(i), []).append(key)
+    for key in order:
+        groups.setdefault(cluster_of[key], []).append(key)
     result = {}
     for group in groups.values():
         first = min(group, key=lambda k: (docs[k].published is None, docs[k].published or 0, k))

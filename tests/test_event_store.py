@@ -272,3 +272,12 @@ def test_reader_events_lists_events_newest_first_as_json_and_markdown(make_folde
     assert "| first | 2021-03-01 08:00 | Wire | [Contoso agrees" in digest
     assert "| +1d 1h | 2021-03-02 09:00 | Beta |" in digest and "Northwind" not in digest
     assert main(["events", str(folder), "--filter", "quality>"]) == 2
+
+
+def test_the_event_query_takes_a_whole_number():
+    from reader.data.query import QueryError
+
+    assert str(parse_query("event:12 -event:3")) == "event:12 -event:3"
+    for text in ("event:x", "event:", "event>3"):
+        with pytest.raises(QueryError):
+            parse_query(text)

@@ -439,8 +439,7 @@ class Corpus:
         event_id, rows = found
         own = url_key(story.article.web_url)
         members = [article_record(row) for row in rows if row[0] != own]
-        return build_story_event(event_id, story, members, {row[0] for row in rows} | {own},
-                                 lambda article: url_key(article.web_url))
+        return build_story_event(event_id, story, members, {row[0] for row in rows} | {own})
 
     def event_ids(self, sort: str = "newest", query: Query = Query(), unread_only: bool = False) -> array:
         """Ids of the events (those holding a story file) in a named order (EVENT_SORTS): an event

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from reader.data.coverage import TimelineEntry, distinct_articles, lag_text, outlet_key, timeline
+from reader.data.coverage import TimelineEntry, distinct_articles, lag_text, outlet_key, timeline, url_key
 from reader.data.records import Article, Story
 
 # The event list's orders: an SQL ORDER BY over `e` (the events table).
@@ -71,17 +71,16 @@ class StoryEvent(NamedTuple):
         return len(self.entries) == 1
 
 
-def story_event(event_id: int, story: Story, members: Sequence[Article], member_keys: set[str],
-                key_of) -> StoryEvent:
-    """Build a StoryEvent: `members` are the event's articles other than the story's own
-    (one per URL key, `member_keys` those keys and the story's), `key_of` gives an article's key."""
+def story_event(event_id: int, story: Story, members: Sequence[Article], member_keys: set[str]) -> StoryEvent:
+    """A StoryEvent from the event's articles other than the story's own (`members`, one per
+    URL key) and the URL keys of all its articles (`member_keys`)."""
     entries = tuple(timeline(story._replace(related=tuple(members))))
     first = next((entry for entry in entries if entry.is_first), None)
     outlets: set[str] = set()
     for entry in entries:
         outlets.update(outlet_key(member.provider) for member in entry.members)
     outlets.discard("")
-    rest = tuple(item for item in story.related if key_of(item) not in member_keys)
+    rest = tuple(item for item in story.related if url_key(item.web_url) not in member_keys)
     return StoryEvent(event_id, entries, len(outlets), first, _stream(story, rest))
 
 

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from reader.data.events import EventArticle, EventIndex, terms_of
 from reader.data.index import Index
 
+_PAGE = 2000  # articles or events read or written under the index's lock at once
+
 
 def _event_article(row: Sequence) -> EventArticle:
     return EventArticle(row[0], row[2], row[3], row[4], row[5])
@@ -75,19 +77,19 @@ class EventKeeper:
         return True
 
     def _compute_all(self) -> None:
+        # The index is read and written a page at a time, each under its lock on its own:
+        # the screen's queries run between pages.
         generation = self.index.generation
-        rows = self.index.event_articles()
         events = EventIndex()
-        events.add(_event_article(row) for row in rows)
-        event_of = events.events()
-        self.index.store_article_events([(row[0], row[1], event_of[row[0]]) for row in rows], (), replace_all=True)
-        members: dict[str, list] = {}
-        for row in rows:
-            members.setdefault(event_of[row[0]], []).append(row)
-        stories = self.index.stories_by_url()
-        self.index.store_events(
-            [event_figures(key, group, sum(stories.get(row[0], 0) for row in group)) for key, group in members.items()],
-            None, None)
+        events.add([_event_article(row) for page in self.index.event_article_pages(_PAGE) for row in page])
+        self.index.clear_article_events()
+        for page in self.index.event_article_pages(_PAGE):
+            self.index.store_article_events([(row[0], row[1], events.event_of(row[0])) for row in page])
+        after = ""
+        while keys := self.index.event_key_page(after, _PAGE):
+            self._store_figures(keys)
+            after = keys[-1]
+        self.index.finish_events(None, None)
         self._events, self._generation = events, generation
 
     def _update(self, pending: list[str]) -> None:
@@ -104,9 +106,14 @@ class EventKeeper:
             [(key, rows[key][1] if key in rows else stored[key][0], events.event_of(key))
              for key in sorted(touched) if key in rows or (key in stored and events.event_of(key) is not None)],
             removed)
-        members = self.index.event_members(affected)
+        member_keys = self._store_figures(affected)
+        self.index.finish_events(member_keys | touched, pending)
+
+    def _store_figures(self, event_keys) -> set[str]:
+        """Store the figures of these events from their stored articles; return those articles' keys."""
+        members = self.index.event_members(event_keys)
         member_keys = {row[0] for group in members.values() for row in group}
         stories = self.index.stories_by_url(member_keys)
-        self.index.store_events(
-            [event_figures(key, group, sum(stories.get(row[0], 0) for row in group)) for key, group in members.items()],
-            member_keys | touched, pending)
+        self.index.store_events([event_figures(key, group, sum(stories.get(row[0], 0) for row in group))
+                                 for key, group in members.items()])
+        return member_keys

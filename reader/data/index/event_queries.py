@@ -8,7 +8,7 @@ reads to update the events and empties."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from reader.data.dates import from_epoch
 from reader.data.index.connections import guarded
@@ -54,22 +54,50 @@ class EventQueries:
     # ------------------------------------------------------------------ articles
 
     @guarded
-    def event_articles(self, pending_only: bool = False) -> list[tuple]:
-        """Each distinct article (ARTICLE_COLUMNS), in the variant most files give, ties by
-        the smallest digest: the same whatever order the files were read in. `pending_only`:
-        only the articles whose references changed since events were computed."""
-        among = " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = :folder)" if pending_only else ""
+    def event_articles(self, after: str = "", limit: int = 0, pending_only: bool = False) -> list[tuple]:
+        """Distinct articles (ARTICLE_COLUMNS) in URL key order, each in the variant most files
+        give, ties by the smallest digest: the same whatever order the files were read in.
+        `after`/`limit`: a page of them (0: all), each page read under the lock on its own,
+        so the screen's queries run between pages. `pending_only`: only those whose
+        references changed since events were computed."""
+        folder = self.folder_id
         with self._lock:
+            if pending_only:
+                among, params = " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = ?)", [folder]
+            elif limit:
+                last = self._db.execute(
+                    "SELECT max(url_key) FROM (SELECT DISTINCT url_key FROM story_articles"
+                    " WHERE folder = ? AND url_key > ? ORDER BY url_key LIMIT ?)", (folder, after, limit)).fetchone()[0]
+                if last is None:
+                    return []
+                among, params = " AND url_key > ? AND url_key <= ?", [after, last]
+            else:
+                among, params = "", []
             return self._db.execute(
                 "WITH counts AS (SELECT url_key, variant, count(*) AS n FROM story_articles"
-                f"  WHERE folder = :folder{among} GROUP BY url_key, variant),"
+                f"  WHERE folder = ?{among} GROUP BY url_key, variant),"
                 " best AS (SELECT url_key, variant,"
                 "  row_number() OVER (PARTITION BY url_key ORDER BY n DESC, variant) AS rank FROM counts)"
                 f" SELECT {ARTICLE_COLUMNS} FROM best JOIN article_variants v"
-                "  ON v.folder = :folder AND v.url_key = best.url_key AND v.variant = best.variant"
+                "  ON v.folder = ? AND v.url_key = best.url_key AND v.variant = best.variant"
                 " WHERE best.rank = 1 ORDER BY v.url_key",
-                {"folder": self.folder_id},
+                (folder, *params, folder),
             ).fetchall()
+
+    def event_article_pages(self, size: int) -> Iterator[list[tuple]]:
+        """Every distinct article (see event_articles), a page at a time."""
+        after = ""
+        while page := self.event_articles(after, size):
+            yield page
+            after = page[-1][0]
+
+    @guarded
+    def event_key_page(self, after: str, limit: int) -> list[str]:
+        """Stored event keys after `after`, in order: a page of them."""
+        with self._lock:
+            return [row[0] for row in self._db.execute(
+                "SELECT DISTINCT event_key FROM article_events WHERE folder = ? AND event_key > ?"
+                " ORDER BY event_key LIMIT ?", (self.folder_id, after, limit))]
 
     @guarded
     def article_events(self, keys: Collection[str]) -> dict[str, tuple[str, str]]:
@@ -99,51 +127,38 @@ class EventQueries:
         return found
 
     @guarded
-    def stories_by_url(self, keys: Collection[str] | None = None) -> dict[str, int]:
-        """url key -> how many story files have it as their own article (None: every key)."""
+    def stories_by_url(self, keys: Collection[str]) -> dict[str, int]:
+        """url key -> how many story files have it as their own article."""
+        found: dict[str, int] = {}
         with self._lock:
-            if keys is None:
-                return dict(self._db.execute(
-                    "SELECT url_key, count(*) FROM stories WHERE folder = ? AND url_key != '' GROUP BY url_key",
-                    (self.folder_id,)))
-            found: dict[str, int] = {}
             for part in _chunks(sorted(keys)):
                 found.update(self._db.execute(
                     f"SELECT url_key, count(*) FROM stories WHERE folder = ? AND url_key IN ({','.join('?' * len(part))})"
                     " GROUP BY url_key", (self.folder_id, *part)))
-            return found
+        return found
 
     # ------------------------------------------------------------------ writing
 
     @guarded
-    def store_article_events(self, rows: Sequence[tuple[str, str, str]], removed: Sequence[str],
-                             replace_all: bool = False) -> None:
-        """Record (url key, variant, event key) rows; forget `removed` keys and the variants
-        nothing refers to any more. `replace_all`: the rows are every article of the folder."""
+    def clear_article_events(self) -> None:
+        """Forget every article's event: a full computation stores them all again."""
+        with self._lock, self._transaction() as db:
+            db.execute("DELETE FROM article_events WHERE folder = ?", (self.folder_id,))
+
+    @guarded
+    def store_article_events(self, rows: Sequence[tuple[str, str, str]], removed: Sequence[str] = ()) -> None:
+        """Record (url key, variant, event key) rows; forget the `removed` keys."""
         folder = self.folder_id
         with self._lock, self._transaction() as db:
-            if replace_all:
-                db.execute("DELETE FROM article_events WHERE folder = ?", (folder,))
             db.executemany("DELETE FROM article_events WHERE folder = ? AND url_key = ?",
                            [(folder, key) for key in removed])
             db.executemany("INSERT OR REPLACE INTO article_events VALUES (?,?,?,?)",
                            [(folder, *row) for row in rows])
-            db.execute(
-                "DELETE FROM article_variants WHERE folder = :folder"
-                + ("" if replace_all else " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = :folder)")
-                + " AND NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.folder = article_variants.folder"
-                "  AND s.url_key = article_variants.url_key AND s.variant = article_variants.variant)",
-                {"folder": folder})
 
     @guarded
-    def store_events(self, rows: Sequence[tuple], story_keys: Collection[str] | None,
-                     done: Collection[str] | None) -> None:
-        """Record events' figures: rows of (key, headline, first title, first outlet, first outlet key,
-        first domain, first published, first url, last published, outlets, articles, stories).
-        Events no article belongs to any more go. The stories whose own URL key is in
-        `story_keys` (None: all) take their event; the `done` pending keys (None: all) are cleared."""
-        folder = self.folder_id
-        self.edits += 1
+    def store_events(self, rows: Sequence[tuple]) -> None:
+        """Record events' figures: rows of (key, headline, first title, first outlet, first outlet
+        key, first domain, first published, first url, last published, outlets, articles, stories)."""
         with self._lock, self._transaction() as db:
             db.executemany(
                 "INSERT INTO events(folder, key, headline, first_title, first_outlet, first_outlet_key, first_domain,"
@@ -154,17 +169,42 @@ class EventQueries:
                 " first_published=excluded.first_published, first_url=excluded.first_url,"
                 " last_published=excluded.last_published, outlets=excluded.outlets, articles=excluded.articles,"
                 " stories=excluded.stories",
-                [(folder, *row) for row in rows])
+                [(self.folder_id, *row) for row in rows])
+
+    @guarded
+    def finish_events(self, story_keys: Collection[str] | None, done: Collection[str] | None,
+                      page: int = 5000) -> None:
+        """After the articles' events and the events' figures are stored: the stories whose own
+        URL key is in `story_keys` (None: all, a page at a time) take their event; events no
+        article belongs to any more go, and so do variants no file gives; the `done` pending
+        keys (None: all) are cleared, and the folder's events are ready."""
+        folder = self.folder_id
+        update = (
+            "UPDATE stories SET (event, event_outlets) = (SELECT e.id, e.outlets FROM article_events a"
+            " JOIN events e ON e.folder = a.folder AND e.key = a.event_key"
+            " WHERE a.folder = stories.folder AND a.url_key = stories.url_key) WHERE folder = ?")
+        if story_keys is None:
+            after = -1
+            while True:
+                with self._lock, self._transaction() as db:
+                    ids = [row[0] for row in db.execute(
+                        "SELECT id FROM stories WHERE folder = ? AND id > ? ORDER BY id LIMIT ?", (folder, after, page))]
+                    if not ids:
+                        break
+                    db.execute(update + " AND id BETWEEN ? AND ?", (folder, ids[0], ids[-1]))
+                after = ids[-1]
+        self.edits += 1
+        with self._lock, self._transaction() as db:
+            if story_keys is not None:
+                db.executemany(update + " AND url_key = ?", [(folder, key) for key in story_keys])
             db.execute("DELETE FROM events WHERE folder = :folder AND key NOT IN"
                        " (SELECT event_key FROM article_events WHERE folder = :folder)", {"folder": folder})
-            update = (
-                "UPDATE stories SET (event, event_outlets) = (SELECT e.id, e.outlets FROM article_events a"
-                " JOIN events e ON e.folder = a.folder AND e.key = a.event_key"
-                " WHERE a.folder = stories.folder AND a.url_key = stories.url_key) WHERE folder = ?")
-            if story_keys is None:
-                db.execute(update, (folder,))
-            else:
-                db.executemany(update + " AND url_key = ?", [(folder, key) for key in story_keys])
+            db.execute(
+                "DELETE FROM article_variants WHERE folder = :folder"
+                + ("" if done is None else " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = :folder)")
+                + " AND NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.folder = article_variants.folder"
+                "  AND s.url_key = article_variants.url_key AND s.variant = article_variants.variant)",
+                {"folder": folder})
             if done is None:
                 db.execute("DELETE FROM events_pending WHERE folder = ?", (folder,))
             else:

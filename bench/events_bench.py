@@ -10,6 +10,7 @@ events left out, then timed on their own, as the scan's last step computes them:
   the index, reader.data.events, events and stories written back), CPU seconds;
 - one changed file: one story's own title is edited in the index as a verify pass
   writes it (the file itself is not touched), then the update that follows, median of 15;
+- the longest the computation holds the index's lock at once (the screen's queries wait that long);
 - memory: what the EventIndex holds once computed (tracemalloc), per story and per article.
 """
 
@@ -29,6 +30,27 @@ sys.path.insert(0, str(HERE.parent))
 CHANGES = 15
 
 
+class TimedLock:
+    """The index's lock, timed: the longest the events hold it is the longest the screen's
+    queries (a key's redraw) can wait for them."""
+
+    def __init__(self, lock) -> None:
+        self.lock, self.depth, self.since, self.longest = lock, 0, 0.0, 0.0
+
+    def __enter__(self):
+        self.lock.acquire()
+        self.depth += 1
+        if self.depth == 1:
+            self.since = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.depth -= 1
+        if self.depth == 0:
+            self.longest = max(self.longest, time.perf_counter() - self.since)
+        self.lock.release()
+
+
 def bench(folder: str) -> dict:
     from reader.data.corpus import Corpus
     from reader.data.event_keeper import EventKeeper
@@ -46,9 +68,11 @@ def bench(folder: str) -> dict:
     stories = progress.stories
 
     keeper = EventKeeper(corpus.index)
+    lock = corpus.index._lock = TimedLock(corpus.index._lock)
     cpu = time.process_time()
     keeper.update()
     all_cpu = time.process_time() - cpu
+    longest_hold = lock.longest
     articles = len(keeper._events)
 
     # one changed file: a story of 20-40 related items, its own title edited
@@ -74,7 +98,7 @@ def bench(folder: str) -> dict:
     tracemalloc.stop()
     corpus.close()
     return {"folder": folder, "stories": stories, "articles": articles, "scan_s": scan_seconds,
-            "events_cpu_s": all_cpu, "change_ms_median": statistics.median(change_ms) if change_ms else None,
+            "events_cpu_s": all_cpu, "longest_hold_ms": longest_hold * 1000, "change_ms_median": statistics.median(change_ms) if change_ms else None,
             "change_ms_worst": max(change_ms, default=None), "held_bytes": held}
 
 
@@ -91,7 +115,7 @@ def main() -> int:
             r = bench(folder)
             print(f"{r['folder']}: {r['stories']:,} stories, {r['articles']:,} distinct articles"
                   f" (scan without events {r['scan_s']:.1f} s wall)\n"
-                  f"  all events: {r['events_cpu_s']:.2f} s CPU\n"
+                  f"  all events: {r['events_cpu_s']:.2f} s CPU; the index's lock held at most {r['longest_hold_ms']:.0f} ms at once\n"
                   f"  one changed file: median {r['change_ms_median']:.0f} ms CPU, worst {r['change_ms_worst']:.0f} ms\n"
                   f"  held by the events: {r['held_bytes'] / 1e6:.1f} MB = {r['held_bytes'] / r['stories']:.0f} B a story,"
                   f" {r['held_bytes'] / r['articles']:.0f} B an article", flush=True)

@@ -11,7 +11,7 @@ import pytest
 from reader.data.corpus import Corpus
 from reader.data.query import parse_query
 
-from conftest import SHARED_CORPUS, background_text, event_story_text, related_item
+from conftest import background_text, event_story_text, related_item
 
 SAMPLE = 70  # real files in the incremental test: enough for shared events, quick to scan
 
@@ -218,13 +218,13 @@ def test_one_article_given_differently_by_two_files_reads_the_same_whatever_came
     assert [key for key, _ in incremental[3]].count("wire.example/contoso-fabrikam") == 2  # both kept, one chosen
 
 
-@pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason=f"the real sample is not here: {SHARED_CORPUS}")
-def test_adding_changing_and_removing_files_equals_a_full_recompute(tmp_path, monkeypatch):
-    names = sorted(path.name for path in SHARED_CORPUS.iterdir())
+@pytest.mark.needs_shared
+def test_adding_changing_and_removing_files_equals_a_full_recompute(real_corpus, tmp_path, monkeypatch):
+    names = sorted(path.name for path in real_corpus.iterdir())
     folder = tmp_path / "stories"
     folder.mkdir()
     for name in names[:SAMPLE]:
-        shutil.copy(SHARED_CORPUS / name, folder / name)
+        shutil.copy(real_corpus / name, folder / name)
     corpus = Corpus(str(folder))
     try:
         corpus.scan(verify_workers=0)
@@ -234,7 +234,7 @@ def test_adding_changing_and_removing_files_equals_a_full_recompute(tmp_path, mo
 
         monkeypatch.setattr(corpus.events, "_compute_all", no_full_compute)
         for name in names[SAMPLE:SAMPLE + 25]:  # added: the same weeks, so their news meets the first ones'
-            shutil.copy(SHARED_CORPUS / name, folder / name)
+            shutil.copy(real_corpus / name, folder / name)
         corpus.scan(verify_workers=0)
         assert snapshot(corpus) == fresh_snapshot(folder)
         for name in names[5:10]:  # changed: the story's title and its first related item's
@@ -281,3 +281,22 @@ def test_the_event_query_takes_a_whole_number():
     for text in ("event:x", "event:", "event>3"):
         with pytest.raises(QueryError):
             parse_query(text)
+
+
+@pytest.mark.needs_shared
+def test_reader_export_of_the_real_folder_meets_the_events_quality_floor(real_corpus, tmp_path, capsys):
+    import re
+    import subprocess
+    import sys
+
+    from reader.cli import main
+
+    assert main(["export", str(real_corpus), "--format", "json"]) == 0
+    export = tmp_path / "export.json"
+    export.write_text(capsys.readouterr().out, encoding="utf-8")
+    score = real_corpus.parent.parent / "events" / "score.py"
+    out = subprocess.run([sys.executable, str(score), str(export), str(score.parent / "labels")],
+                         capture_output=True, text=True, check=True).stdout
+    f1, precision, recall = map(float, re.search(r"events F1 ([\d.]+) same P ([\d.]+) R ([\d.]+)", out).groups())
+    # the floor of the algorithm's own test (tests/test_events.py), through the index and the export
+    assert f1 >= 0.80 and precision >= 0.90 and recall >= 0.65, out

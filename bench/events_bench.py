@@ -59,7 +59,7 @@ def bench(folder: str) -> dict:
     from reader.data.records import Story
     from reader.data.state import MarkStore
 
-    marks = MarkStore(os.path.join(tempfile.mkdtemp(prefix="events-bench-"), "state.sqlite3"))
+    marks = MarkStore(os.path.join(os.environ["XDG_DATA_HOME"], "state.sqlite3"))
     Corpus._after_scan_update_events = lambda self, progress, report: None  # events timed on their own below
     corpus = Corpus(folder, marks=marks)
     wall = time.perf_counter()
@@ -108,6 +108,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="events-bench-") as home:
         os.environ["XDG_CACHE_HOME"] = os.path.join(home, "cache")  # a fresh cache, never the user's
         os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
+        os.makedirs(os.environ["XDG_DATA_HOME"])
         for folder in folders:
             if not os.path.isdir(folder):
                 print(f"{folder}: not there (see bench/generate.py)")

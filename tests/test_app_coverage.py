@@ -14,7 +14,7 @@ from reader.widgets.detail import LinkedStories
 from reader.widgets.story_list import StoryList
 
 from app_helpers import make_app, screen_text, settle, highlight_second_story, wait_for
-from conftest import SEEDS, story_text
+from conftest import ONE_NEWS, SEEDS, background_text, event_story_text, story_text
 
 
 async def test_c_orders_the_coverage_by_time_quality_and_provider():
@@ -57,26 +57,26 @@ async def test_outlet_view_lists_an_outlets_articles_and_goes_to_the_story():
         await wait_for(pilot, lambda: isinstance(app.screen, OutletScreen))
         text = screen_text(app)
         assert "Washington Post" in text
-        assert "first to report 1 of 2 stories" in text
+        assert "first to report 1 of 1" in text  # events: its one article is an event of its own, first in it
         await pilot.press("enter")
         assert not isinstance(app.screen, OutletScreen)
         story_list = app.query_one(StoryList)
         assert story_list.stories.story_row(story_list.cursor).provider == "CBS News"
 
 
-async def test_linked_stories_share_related_articles_and_enter_goes_there(make_folder):
-    shared = {"title": "The shared article", "url": "https://shared.example/article", "provider": "Shared"}
+async def test_linked_stories_are_the_other_files_of_the_event_and_enter_goes_there(make_folder):
     folder = make_folder({
-        "a.md": story_text("First story", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
-        "b.md": story_text("Second story", url="https://example.com/2", published="2020-06-02T00:00:00Z",
-                           related=[{**shared, "url": "https://www.shared.example/article/"}]),
-        "c.md": story_text("Unrelated story", url="https://example.com/3", published="2020-06-03T00:00:00Z"),
+        "a.md": event_story_text(f"First story: {ONE_NEWS[0]}", "https://alpha.example/1", "Alpha", "2020-06-01T00:00:00Z"),
+        "b.md": event_story_text(f"Second story: {ONE_NEWS[1]}", "https://beta.example/2", "Beta", "2020-06-02T00:00:00Z"),
+        "c.md": event_story_text("Unrelated story on Woodgrove earnings", "https://gamma.example/3", "Gamma",
+                                 "2020-06-03T00:00:00Z"),
+        "bg.md": background_text(),
     })
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         linked = app.query_one(LinkedStories)
-        assert not linked.display  # the newest story shares nothing
+        assert not linked.display  # the newest story's event has no other file
         await pilot.press("j")
         await settle(pilot, app)
         await wait_for(pilot, lambda: linked.display)
@@ -84,7 +84,7 @@ async def test_linked_stories_share_related_articles_and_enter_goes_there(make_f
         linked.focus()
         await pilot.press("enter")
         story_list = app.query_one(StoryList)
-        assert story_list.stories.story_row(story_list.cursor).title == "First story"
+        assert story_list.stories.story_row(story_list.cursor).title.startswith("First story")
 
 
 async def test_r_shows_the_file_as_it_is_on_disk(make_folder):
@@ -166,11 +166,11 @@ async def test_an_article_listed_twice_is_one_row_marked_with_its_copies(make_fo
 
 
 async def test_linked_stories_say_when_they_are_cut_to_the_ones_sharing_most(make_folder):
-    shared = {"title": "Shared", "url": "https://shared.example/x"}
-    folder = make_folder({f"s{n:02}.md": story_text(f"Story {n}", url=f"https://example.com/{n}",
-                                                   published=f"2020-06-01T{n % 24:02}:{n // 24:02}:00Z", related=[shared])
-                          for n in range(52)})
-    app = make_app(folder)
+    # 52 outlets carry one press release: one event, whose words are rare only among many other articles
+    files = {f"s{n:02}.md": event_story_text(ONE_NEWS[0], f"https://outlet{n}.example/{n}", f"Outlet {n}",
+                                             f"2020-06-01T{n % 24:02}:{n // 24:02}:00Z") for n in range(52)}
+    files.update({f"bg{n}.md": background_text(150, f"bg{n}") for n in range(8)})
+    app = make_app(make_folder(files))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await wait_for(pilot, lambda: "Also covering these articles (the 50 sharing most)" in screen_text(app))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Container, Iterable, Sequence
 
@@ -9,7 +10,7 @@ from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import to_epoch
 from reader.data.index.connections import guarded
 from reader.data.index.schema import KIND_OTHER, KIND_PROBLEM, KIND_STORY, STORY_PARTS, search_rowid, story_key
-from reader.data.records import Entry, Problem, Provider, Story, Verified
+from reader.data.records import Article, Entry, Problem, Provider, Story, Verified
 
 _IDS_PER_QUERY = 500  # SQLite's limit on parameters is higher, but not everywhere
 
@@ -24,7 +25,18 @@ def verified_figures(story: Story) -> Verified:
         for position, item in enumerate(story.related)
     )
     coverage = "\n".join(f"{item.title}\n{item.excerpt}" for item in story.related)
-    return Verified(story.path, len(story.related), distinct_outlets(story), first, related, coverage)
+    articles = tuple(row for position, item in enumerate((story.article, *story.related))
+                     if (row := _article_row(position, item))[1])
+    return Verified(story.path, len(story.related), distinct_outlets(story), first, related, coverage, articles)
+
+
+def _article_row(position: int, article: Article) -> tuple:
+    """What events read of an article, with a digest of it: copies of one URL in
+    different files may differ, and the index keeps each variant once."""
+    fields = (article.title, article.excerpt, to_epoch(article.published), outlet_key(article.provider),
+              article.provider.name, article.provider.domain, article.web_url)
+    variant = hashlib.blake2b(repr(fields).encode(), digest_size=8).hexdigest()
+    return (position, url_key(article.web_url), variant, *fields)
 
 
 class IndexWrites:
@@ -178,6 +190,11 @@ class IndexWrites:
                 db.executemany("INSERT INTO related VALUES (?,?,?,?,?,?,?,?)",
                                [(story_id, *item) for item in story.related])
                 db.execute("UPDATE search SET coverage = ? WHERE rowid = ?", (story.coverage, rowid))
+                db.execute("DELETE FROM story_articles WHERE story = ?", (story_id,))
+                db.executemany("INSERT INTO story_articles VALUES (?,?,?,?,?)",
+                               [(folder, story_id, row[0], row[1], row[2]) for row in story.articles])
+                db.executemany("INSERT OR IGNORE INTO article_variants VALUES (?,?,?,?,?,?,?,?,?,?)",
+                               [(folder, *row[1:]) for row in story.articles])
             self._drop_stories(dropped)
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("UPDATE files SET kind = ? WHERE folder = ? AND path = ?", kinds)

@@ -158,14 +158,19 @@ class ReaderApp(ViewActions, App[None]):
 
     @survivable
     def on_scan_progress(self, message: ScanProgress) -> None:
-        self.lists.take_progress(message)
+        events_came = self.lists.take_progress(message)
         if message.ids is not None:
             self._show_ids(message.ids)
         self._show_new_notices()
         current = self.story_list.current_id()
-        if message.ids is not None and self.lists.loaded and current is not None and current == self.shown_id:
-            # Its file may be the one that changed; its linked stories may be new from the verify pass.
+        if current is not None and self.lists.loaded and (
+                events_came or (message.ids is not None and current == self.shown_id)):
+            # Its file may be the one that changed; its linked stories may be new from the verify
+            # pass; its event is new once events are computed or changed (a load under way may
+            # have read the events before: it is replaced).
             self.load_story(current)
+        if events_came:
+            self.refresh_list()  # the outlets column counts the events
         if message.ids is not None or message.progress.done:
             self.call_after_refresh(_freeze_long_lived)
         if message.progress.done and self.lists.watch:
@@ -224,7 +229,7 @@ class ReaderApp(ViewActions, App[None]):
             # The list's move is drawn first: the wait for the panes starts after that frame.
             self.call_after_refresh(self._schedule_load)
         elif isinstance(message.row_list, CoverageList):
-            self.coverage.show_entry(message.row_list.current_entry())
+            self.coverage.show_item(message.row_list.current_item())
 
     def _schedule_load(self) -> None:
         if self._detail_timer is not None:
@@ -264,8 +269,10 @@ class ReaderApp(ViewActions, App[None]):
         width = self.detail.layout_width()
         # Laid out as Textual would lay it out at that width, so drawing it only copies lines.
         layout = (self.console, self.console_options.update_width(width).update(highlight=False)) if width else None
+        events_ready = self.corpus.events_ready
+        event = self.corpus.story_event(story_id, story) if events_ready and isinstance(story, Story) else None
         view = build_story_view(story_id, story, self.corpus.index.linked_stories(story_id), self.now(),
-                                self.coverage.sort, layout)
+                                self.coverage.sort, layout, event, events_ready)
         if wanted():
             self.post_message(StoryLoaded(view))
 
@@ -274,7 +281,9 @@ class ReaderApp(ViewActions, App[None]):
         view = message.view
         if view.story_id != self.story_list.current_id():
             return
-        if view.story_id == self.shown_id and view.story == self.shown_story:
+        shown = self.coverage.content
+        same_events = (view.coverage.event, view.coverage.events_ready) == (shown.event, shown.events_ready)
+        if view.story_id == self.shown_id and view.story == self.shown_story and same_events:
             if view.linked != self.linked.linked:
                 self.linked.show(view.linked)
             return  # read again after a change elsewhere in the folder: the panes keep their place

@@ -63,6 +63,8 @@ class ListController:
         self.loaded = False  # a scan of the folder has finished in this run
         self.list_complete = False  # the list holds every story (from the cache, or a scan)
         self.scan_failed = False
+        self.events_ready = corpus.events_ready  # the folder's events are computed
+        self._scan_done_seen = False  # this scan's "done" report came: a later one brings events
         self._listed_edits: int | None = None  # the index's edits when the scan last listed the stories
         self._scan_started = 0.0
         self._scan_listed = False
@@ -192,8 +194,16 @@ class ListController:
 
     # ------------------------------------------------------------------ back on the UI thread
 
-    def take_progress(self, message: ScanProgress) -> None:
+    def take_progress(self, message: ScanProgress) -> bool:
+        """Take a scan's report; whether it brings events (computed for the first time, or
+        changed): then what shows them is to be read again."""
         progress = message.progress
+        events_came = False
+        if progress.done:
+            # After the "done" report, the scan reports again only when it computed events.
+            events_came = progress.events_ready and (not self.events_ready or self._scan_done_seen)
+            self.events_ready = progress.events_ready
+        self._scan_done_seen = progress.done
         if progress.listed or not self.list_complete:
             self.progress = progress
         if progress.listed and not self._scan_listed:
@@ -206,6 +216,7 @@ class ListController:
             self.total = message.total
         if progress.done:
             self.loaded = True
+        return events_came
 
     def next_look_seconds(self) -> float:
         """How long to wait for a change before walking the folder again. A walk takes at

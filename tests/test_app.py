@@ -98,10 +98,12 @@ async def test_tab_enter_and_escape_move_between_panes():
         await pilot.press("enter")
         assert isinstance(app.focused, CoverageList)
         coverage = app.query_one(CoverageList)
-        assert coverage.row_count == 29  # the story's own report, then its 28 related articles
-        assert coverage.entries[0].lag_text == "first"  # the Washington Post, 40 minutes before CBS
+        # The story's event (its own report alone), the stream's heading, its 28 related articles.
+        assert coverage.row_count == 30
+        assert coverage.entries[0].is_story and coverage.entries[0].lag_text == "first"
+        assert coverage.entries[1].lag_text == "-40m"  # the Washington Post, 40 minutes before CBS
         assert [entry.is_story for entry in coverage.entries].count(True) == 1
-        await pilot.press("j")
+        await pilot.press("j", "j")
         await pilot.pause()
         article = coverage.current()
         assert article.title[:30] in _lines(app)  # the preview shows the highlighted article
@@ -152,7 +154,8 @@ async def test_open_on_the_coverage_pane_opens_the_related_article(monkeypatch):
     monkeypatch.setattr("reader.links.no_browser", lambda: None)  # as on a desktop
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("enter", "j", "o")  # the story's own report first, then GeekWire's
+        # The story's own report first (its event alone), the stream's heading, then GeekWire's.
+        await pilot.press("enter", "j", "j", "o")
         assert opened == ["https://www.geekwire.com/2020/congressman-slams-amazons-use-facial-recognition-technology-calls-new-disclosures/"]
         assert app.query_one(CoverageList).entries[0].is_story
 

@@ -9,7 +9,7 @@ from reader.screens.compare import CompareScreen
 from reader.screens.export import ExportScreen
 from reader.screens.outlet import OutletScreen
 from reader.screens.raw import RawScreen
-from reader.widgets.coverage import CoverageList, CoveragePane
+from reader.widgets.coverage import CoverageList, CoveragePane, Heading
 from reader.widgets.detail import LinkedStories
 from reader.widgets.story_list import StoryList
 
@@ -17,18 +17,27 @@ from app_helpers import make_app, screen_text, settle, highlight_second_story, w
 from conftest import ONE_NEWS, SEEDS, background_text, event_story_text, story_text
 
 
+def _stream(coverage: CoverageList) -> list:
+    """The entries below the heading row: the story's topic stream."""
+    items = coverage.items
+    heading = next(i for i, item in enumerate(items) if isinstance(item, Heading))
+    return items[heading + 1:]
+
+
 async def test_c_orders_the_coverage_by_time_quality_and_provider():
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
         await highlight_second_story(pilot, app)
         coverage = app.query_one(CoverageList)
-        times = [entry.published for entry in coverage.entries]
+        # On the seeds the story's event is its own article alone: its 28 related are the stream.
+        assert len(_stream(coverage)) == 28
+        times = [entry.published for entry in _stream(coverage)]
         assert times == sorted(times)
         await pilot.press("c")
-        qualities = [entry.article.quality for entry in coverage.entries]
+        qualities = [entry.article.quality for entry in _stream(coverage)]
         assert qualities == sorted(qualities, reverse=True)
         await pilot.press("c")
-        names = [entry.article.provider.label.casefold() for entry in coverage.entries]
+        names = [entry.article.provider.label.casefold() for entry in _stream(coverage)]
         assert names == sorted(names)
         assert "coverage by provider" in screen_text(app)
 
@@ -37,7 +46,8 @@ async def test_x_compares_an_article_with_the_story_and_space_picks_another():
     app = make_app(SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await highlight_second_story(pilot, app)
-        await pilot.press("enter", "x")  # the first report (Washington Post) against the story (CBS)
+        # The story's event is itself alone; below the heading, the stream's earliest (Washington Post).
+        await pilot.press("enter", "j", "j", "x")
         assert isinstance(app.screen, CompareScreen)
         assert app.screen.left.provider.name == "CBS News"
         assert app.screen.right.provider.name == "Washington Post"
@@ -53,11 +63,12 @@ async def test_outlet_view_lists_an_outlets_articles_and_goes_to_the_story():
     app = make_app(SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await highlight_second_story(pilot, app)
-        await pilot.press("enter", "P")  # the Washington Post, from the coverage pane
+        await pilot.press("enter", "j", "j", "P")  # the Washington Post, from the coverage pane's stream
         await wait_for(pilot, lambda: isinstance(app.screen, OutletScreen))
         text = screen_text(app)
         assert "Washington Post" in text
-        assert "first to report 1 of 1" in text  # events: its one article is an event of its own, first in it
+        # Its one article is an event of its own, first in it.
+        assert "first to report 1 event (of 1 it reported)" in text
         await pilot.press("enter")
         assert not isinstance(app.screen, OutletScreen)
         story_list = app.query_one(StoryList)
@@ -132,12 +143,18 @@ async def test_lags_of_months_show_whole_and_a_lone_article_draws_no_bar(make_fo
         await settle(pilot, app)
         text = screen_text(app)
         assert "+183d " in text  # days alone past a hundred: the lag column holds them whole
-        assert "per day from" in text
+        # Its event is itself alone: the chart (of the event) has one article, so no bar.
+        assert app.coverage.chart.data == []
+        assert "this event · this story alone" in text
+        assert "No other article reports this story's news; 1 related" in text  # said in words, wrapped
+        assert app.coverage.content.chart_label.plain == (
+            "No other article reports this story's news; 1 related article below is its topic stream.")
         await pilot.press("j")
         await settle(pilot, app)
         coverage = app.query_one(CoveragePane)
         assert coverage.chart.data == []  # one bar would fill the chart's whole width
-        assert "1 article in the hour from" in screen_text(app)
+        assert coverage.content.chart_label.plain == (
+            "No other article reports this story's news, and it lists no related articles.")
 
 
 async def test_a_short_terminal_gives_the_coverage_list_the_chart_label_and_preview_rows():
@@ -150,7 +167,8 @@ async def test_a_short_terminal_gives_the_coverage_list_the_chart_label_and_prev
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
         await highlight_second_story(pilot, app)
-        assert "per day from" in screen_text(app)
+        # Where the chart was, the words: the story's event is its own article alone.
+        assert "No other article reports this story's news; 28 related" in screen_text(app)
 
 
 async def test_an_article_listed_twice_is_one_row_marked_with_its_copies(make_folder):
@@ -159,7 +177,7 @@ async def test_an_article_listed_twice_is_one_row_marked_with_its_copies(make_fo
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("enter", "j")
+        await pilot.press("enter", "j", "j")  # past the story (its event alone) and the stream's heading
         text = screen_text(app)
         assert "2× Said twice" in text
         assert "Listed 2 times" in text
@@ -173,7 +191,7 @@ async def test_linked_stories_say_when_they_are_cut_to_the_ones_sharing_most(mak
     app = make_app(make_folder(files))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await wait_for(pilot, lambda: "Also covering these articles (the 50 sharing most)" in screen_text(app))
+        await wait_for(pilot, lambda: "Other stories of this event (the 50 sharing most)" in screen_text(app))
 
 
 async def test_raw_view_jumps_to_its_ends_with_g_and_G(make_folder):

@@ -276,6 +276,7 @@ class Corpus:
             return progress
         self._count(progress)
         progress.done = True
+        progress.events_ready = self.events_ready  # as they stand: a report follows if they change
         report(progress)
         self._after_scan_update_events(progress, report)
         return progress

@@ -264,7 +264,7 @@ async def test_help_explains_the_marks():
         text = _lines(app)
         for mark in ("•", "★", "▶", "◆"):
             assert f"  {mark} " in text
-        assert "the first report" in text
+        assert "the event's first report" in text
 
 async def test_a_scan_that_fails_says_so_instead_of_reading_for_ever(make_folder, monkeypatch):
     folder = make_folder({"a.md": story_text("Fine")})

@@ -1,9 +1,10 @@
 """Events in the index: each distinct article's text and event, the events' figures, and the
 queries the event list, a story's event, linked stories and an outlet's firsts read.
 
-What a verified story lists goes into `story_articles` (writes.py); triggers note every
-URL key whose references change in `events_pending`, which reader.data.event_keeper
-reads to update the events and empties."""
+A verified story's own article and each related item refer to one variant of an article's
+text (stories.variant, related.variant; the texts in article_variants). Triggers note
+every URL key whose references change in `events_pending`, which
+reader.data.event_keeper reads to update the events, and empties."""
 
 from __future__ import annotations
 
@@ -63,26 +64,33 @@ class EventQueries:
         folder = self.folder_id
         with self._lock:
             if pending_only:
-                among, params = " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = ?)", [folder]
+                among, params = " AND {} IN (SELECT url_key FROM events_pending WHERE folder = ?)", [folder]
             elif limit:
-                last = self._db.execute(
-                    "SELECT max(url_key) FROM (SELECT DISTINCT url_key FROM story_articles"
-                    " WHERE folder = ? AND url_key > ? ORDER BY url_key LIMIT ?)", (folder, after, limit)).fetchone()[0]
-                if last is None:
-                    return []
-                among, params = " AND url_key > ? AND url_key <= ?", [after, last]
+                # The page ends at the limit-th related key after `after` (of any folder: the
+                # pages only have to cover every key); past the last one, the rest.
+                last = self._db.execute("SELECT url_key FROM related WHERE url_key > ? ORDER BY url_key"
+                                        " LIMIT 1 OFFSET ?", (after, limit - 1)).fetchone()
+                among, params = (" AND {} > ?", [after]) if last is None else (" AND {} > ? AND {} <= ?", [after, last[0]])
             else:
                 among, params = "", []
-            return self._db.execute(
-                "WITH counts AS (SELECT url_key, variant, count(*) AS n FROM story_articles"
-                f"  WHERE folder = ?{among} GROUP BY url_key, variant),"
+            related, own = among.replace("{}", "r.url_key"), among.replace("{}", "s.url_key")
+            rows = self._db.execute(
+                "WITH refs(url_key, variant) AS ("
+                "  SELECT r.url_key, r.variant FROM related r JOIN stories s ON s.id = r.story"
+                f"  WHERE s.folder = ? AND r.url_key != ''{related}"
+                "  UNION ALL SELECT s.url_key, s.variant FROM stories s"
+                f"  WHERE s.folder = ? AND s.url_key != '' AND s.variant IS NOT NULL{own}),"
+                " counts AS (SELECT url_key, variant, count(*) AS n FROM refs GROUP BY url_key, variant),"
                 " best AS (SELECT url_key, variant,"
                 "  row_number() OVER (PARTITION BY url_key ORDER BY n DESC, variant) AS rank FROM counts)"
                 f" SELECT {ARTICLE_COLUMNS} FROM best JOIN article_variants v"
                 "  ON v.folder = ? AND v.url_key = best.url_key AND v.variant = best.variant"
                 " WHERE best.rank = 1 ORDER BY v.url_key",
-                (folder, *params, folder),
+                (folder, *params, folder, *params, folder),
             ).fetchall()
+        if limit and not rows and last is not None:
+            return self.event_articles(last[0], limit)  # a page of another folder's keys: the next one
+        return rows
 
     def event_article_pages(self, size: int) -> Iterator[list[tuple]]:
         """Every distinct article (see event_articles), a page at a time."""
@@ -202,7 +210,10 @@ class EventQueries:
             db.execute(
                 "DELETE FROM article_variants WHERE folder = :folder"
                 + ("" if done is None else " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = :folder)")
-                + " AND NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.folder = article_variants.folder"
+                + " AND NOT EXISTS (SELECT 1 FROM related r JOIN stories s ON s.id = r.story"
+                "  WHERE r.url_key = article_variants.url_key AND r.variant = article_variants.variant"
+                "  AND s.folder = article_variants.folder)"
+                " AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.folder = article_variants.folder"
                 "  AND s.url_key = article_variants.url_key AND s.variant = article_variants.variant)",
                 {"folder": folder})
             if done is None:
@@ -294,8 +305,8 @@ class EventQueries:
             "WITH mine AS (SELECT e.id, e.key FROM stories s JOIN events e ON e.id = s.event WHERE s.id = :id),"
             " members AS (SELECT a.url_key FROM article_events a JOIN mine ON a.event_key = mine.key"
             "  WHERE a.folder = :folder)"
-            " SELECT s.id, s.title, (SELECT count(DISTINCT sa.url_key) FROM story_articles sa"
-            "  WHERE sa.story = s.id AND sa.url_key IN (SELECT url_key FROM members)) AS shared"
+            " SELECT s.id, s.title, (SELECT count(*) FROM (SELECT r.url_key FROM related r WHERE r.story = s.id"
+            "  UNION SELECT s.url_key) held WHERE held.url_key IN (SELECT url_key FROM members)) AS shared"
             " FROM stories s JOIN mine ON s.event = mine.id WHERE s.id != :id AND s.folder = :folder"
             " ORDER BY shared DESC, s.published IS NULL, s.published DESC, s.path LIMIT :limit",
             {"id": story_id, "folder": self.folder_id, "limit": limit})

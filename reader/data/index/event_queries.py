@@ -37,6 +37,15 @@ def _chunks(items: Sequence, size: int = _KEYS_PER_QUERY) -> Iterable[Sequence]:
 class EventQueries:
     """Events' storage and queries (a part of Index: see reader.data.index)."""
 
+    def _rows_among(self, sql: str, keys: Iterable) -> list[tuple]:
+        """The rows of `sql` (the folder its first parameter, `{marks}` where the keys go),
+        for keys in parts: SQLite limits a statement's parameters."""
+        found: list[tuple] = []
+        with self._lock:
+            for part in _chunks(sorted(keys)):
+                found.extend(self._db.execute(sql.format(marks=",".join("?" * len(part))), (self.folder_id, *part)))
+        return found
+
     # ------------------------------------------------------------------ state
 
     @guarded
@@ -110,40 +119,26 @@ class EventQueries:
     @guarded
     def article_events(self, keys: Collection[str]) -> dict[str, tuple[str, str]]:
         """url key -> (variant, event key) as stored, for the keys that have one."""
-        found: dict[str, tuple[str, str]] = {}
-        with self._lock:
-            for part in _chunks(sorted(keys)):
-                rows = self._db.execute(
-                    "SELECT url_key, variant, event_key FROM article_events"
-                    f" WHERE folder = ? AND url_key IN ({','.join('?' * len(part))})", (self.folder_id, *part))
-                found.update((key, (variant, event)) for key, variant, event in rows)
-        return found
+        rows = self._rows_among("SELECT url_key, variant, event_key FROM article_events"
+                                " WHERE folder = ? AND url_key IN ({marks})", keys)
+        return {key: (variant, event) for key, variant, event in rows}
 
     @guarded
     def event_members(self, event_keys: Collection[str]) -> dict[str, list[tuple]]:
         """event key -> its articles (ARTICLE_COLUMNS rows), as stored."""
         found: dict[str, list[tuple]] = {}
-        with self._lock:
-            for part in _chunks(sorted(event_keys)):
-                rows = self._db.execute(
-                    f"SELECT a.event_key, {ARTICLE_COLUMNS} FROM article_events a JOIN article_variants v"
-                    " ON v.folder = a.folder AND v.url_key = a.url_key AND v.variant = a.variant"
-                    f" WHERE a.folder = ? AND a.event_key IN ({','.join('?' * len(part))})",
-                    (self.folder_id, *part))
-                for row in rows:
-                    found.setdefault(row[0], []).append(row[1:])
+        for row in self._rows_among(
+                f"SELECT a.event_key, {ARTICLE_COLUMNS} FROM article_events a JOIN article_variants v"
+                " ON v.folder = a.folder AND v.url_key = a.url_key AND v.variant = a.variant"
+                " WHERE a.folder = ? AND a.event_key IN ({marks})", event_keys):
+            found.setdefault(row[0], []).append(row[1:])
         return found
 
     @guarded
     def stories_by_url(self, keys: Collection[str]) -> dict[str, int]:
         """url key -> how many story files have it as their own article."""
-        found: dict[str, int] = {}
-        with self._lock:
-            for part in _chunks(sorted(keys)):
-                found.update(self._db.execute(
-                    f"SELECT url_key, count(*) FROM stories WHERE folder = ? AND url_key IN ({','.join('?' * len(part))})"
-                    " GROUP BY url_key", (self.folder_id, *part)))
-        return found
+        return dict(self._rows_among(
+            "SELECT url_key, count(*) FROM stories WHERE folder = ? AND url_key IN ({marks}) GROUP BY url_key", keys))
 
     # ------------------------------------------------------------------ writing
 
@@ -238,14 +233,9 @@ class EventQueries:
     @guarded
     def event_ids_of(self, keys: Collection[str]) -> dict[str, int]:
         """url key -> its event's id."""
-        found: dict[str, int] = {}
-        with self._lock:
-            for part in _chunks(sorted(keys)):
-                found.update(self._db.execute(
-                    "SELECT a.url_key, e.id FROM article_events a JOIN events e ON e.folder = a.folder"
-                    f" AND e.key = a.event_key WHERE a.folder = ? AND a.url_key IN ({','.join('?' * len(part))})",
-                    (self.folder_id, *part)))
-        return found
+        return dict(self._rows_among(
+            "SELECT a.url_key, e.id FROM article_events a JOIN events e ON e.folder = a.folder"
+            " AND e.key = a.event_key WHERE a.folder = ? AND a.url_key IN ({marks})", keys))
 
     @guarded
     def event_ids(self, order: str, where: str = "", params: Sequence = ()) -> array:

@@ -80,11 +80,17 @@ class EventKeeper:
         # The index is read and written a page at a time, each under its lock on its own:
         # the screen's queries run between pages.
         generation = self.index.generation
-        events = EventIndex()
-        events.add([_event_article(row) for page in self.index.event_article_pages(_PAGE) for row in page])
-        self.index.clear_article_events()
+        articles, variants = [], []
         for page in self.index.event_article_pages(_PAGE):
-            self.index.store_article_events([(row[0], row[1], events.event_of(row[0])) for row in page])
+            articles.extend(_event_article(row) for row in page)
+            variants.extend((row[0], row[1]) for row in page)
+        events = EventIndex()
+        events.add(articles)
+        del articles
+        self.index.clear_article_events()
+        for start in range(0, len(variants), _PAGE):
+            self.index.store_article_events([(key, variant, events.event_of(key))
+                                             for key, variant in variants[start : start + _PAGE]])
         after = ""
         while keys := self.index.event_key_page(after, _PAGE):
             self._store_figures(keys)

@@ -85,7 +85,7 @@ class EventQueries:
             related, own = among.replace("{}", "r.url_key"), among.replace("{}", "s.url_key")
             rows = self._db.execute(
                 "WITH refs(url_key, variant) AS ("
-                "  SELECT r.url_key, r.variant FROM related r JOIN stories s ON s.id = r.story"
+                "  SELECT r.url_key, r.variant FROM related r CROSS JOIN stories s ON s.id = r.story"  # by URL key first
                 f"  WHERE s.folder = ? AND r.url_key != ''{related}"
                 "  UNION ALL SELECT s.url_key, s.variant FROM stories s"
                 f"  WHERE s.folder = ? AND s.url_key != '' AND s.variant IS NOT NULL{own}),"

@@ -125,20 +125,17 @@ class EventQueries:
 
     @guarded
     def event_members(self, event_keys: Collection[str]) -> dict[str, list[tuple]]:
-        """event key -> its articles (ARTICLE_COLUMNS rows), as stored."""
+        """event key -> its articles as stored: ARTICLE_COLUMNS, then how many story files
+        have the article as their own."""
         found: dict[str, list[tuple]] = {}
         for row in self._rows_among(
-                f"SELECT a.event_key, {ARTICLE_COLUMNS} FROM article_events a JOIN article_variants v"
+                f"SELECT a.event_key, {ARTICLE_COLUMNS}, (SELECT count(*) FROM stories s"
+                "  WHERE s.folder = a.folder AND s.url_key = a.url_key)"
+                " FROM article_events a JOIN article_variants v"
                 " ON v.folder = a.folder AND v.url_key = a.url_key AND v.variant = a.variant"
                 " WHERE a.folder = ? AND a.event_key IN ({marks})", event_keys):
             found.setdefault(row[0], []).append(row[1:])
         return found
-
-    @guarded
-    def stories_by_url(self, keys: Collection[str]) -> dict[str, int]:
-        """url key -> how many story files have it as their own article."""
-        return dict(self._rows_among(
-            "SELECT url_key, count(*) FROM stories WHERE folder = ? AND url_key IN ({marks}) GROUP BY url_key", keys))
 
     # ------------------------------------------------------------------ writing
 

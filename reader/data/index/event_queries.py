@@ -175,8 +175,8 @@ class EventQueries:
     def finish_events(self, story_keys: Collection[str] | None, done: Collection[str] | None,
                       page: int = 5000) -> None:
         """After the articles' events and the events' figures are stored: the stories whose own
-        URL key is in `story_keys` (None: all, a page at a time) take their event; events no
-        article belongs to any more go, and so do variants no file gives; the `done` pending
+        URL key is in `story_keys` (None: all, a page at a time) take their event; variants no
+        file gives any more go, and so do events no article belongs to; the `done` pending
         keys (None: all) are cleared, and the folder's events are ready."""
         folder = self.folder_id
         update = (
@@ -193,21 +193,31 @@ class EventQueries:
                         break
                     db.execute(update + " AND id BETWEEN ? AND ?", (folder, ids[0], ids[-1]))
                 after = ids[-1]
+        # Only a pending article can have lost a variant's last reference.
+        after = ""
+        while True:
+            with self._lock, self._transaction() as db:
+                keys = [row[0] for row in db.execute(
+                    "SELECT url_key FROM events_pending WHERE folder = ? AND url_key > ? ORDER BY url_key LIMIT ?",
+                    (folder, after, page))]
+                if not keys:
+                    break
+                db.execute(
+                    "DELETE FROM article_variants WHERE folder = ? AND url_key > ? AND url_key <= ?"
+                    " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = article_variants.folder)"
+                    " AND NOT EXISTS (SELECT 1 FROM related r CROSS JOIN stories s ON s.id = r.story"
+                    "  WHERE r.url_key = article_variants.url_key AND r.variant = article_variants.variant"
+                    "  AND s.folder = article_variants.folder)"
+                    " AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.folder = article_variants.folder"
+                    "  AND s.url_key = article_variants.url_key AND s.variant = article_variants.variant)",
+                    (folder, after, keys[-1]))
+            after = keys[-1]
         self.edits += 1
         with self._lock, self._transaction() as db:
             if story_keys is not None:
                 db.executemany(update + " AND url_key = ?", [(folder, key) for key in story_keys])
             db.execute("DELETE FROM events WHERE folder = :folder AND key NOT IN"
                        " (SELECT event_key FROM article_events WHERE folder = :folder)", {"folder": folder})
-            db.execute(
-                "DELETE FROM article_variants WHERE folder = :folder"
-                + ("" if done is None else " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = :folder)")
-                + " AND NOT EXISTS (SELECT 1 FROM related r JOIN stories s ON s.id = r.story"
-                "  WHERE r.url_key = article_variants.url_key AND r.variant = article_variants.variant"
-                "  AND s.folder = article_variants.folder)"
-                " AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.folder = article_variants.folder"
-                "  AND s.url_key = article_variants.url_key AND s.variant = article_variants.variant)",
-                {"folder": folder})
             if done is None:
                 db.execute("DELETE FROM events_pending WHERE folder = ?", (folder,))
             else:

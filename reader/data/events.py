@@ -36,13 +36,14 @@ from typing import NamedTuple
 # --------------------------------------------------------------------------- tuning
 
 DAY = 86_400
-WINDOW = 7 * DAY  # articles further apart than this never link
-LINK = 0.15  # cosine that makes a candidate link
+WINDOW = 14 * DAY  # articles further apart than this never link (follow-ups within two weeks are one event)
+LINK = 0.10  # cosine that makes a candidate link between articles of one time...
+LINK_PER_DAY = 0.02  # ...plus this for each day between them
 MERGE = 0.15  # similarity to a cluster's centroid (after time decay) an article needs to join it
 SIGMA_DAYS = 3.0  # time decay of that similarity
 DECAY_SHARE = 0.5  # how much of the similarity the time decay can take away
 REFINE_PASSES = 1  # second looks, once every member is placed
-LINKED_SHARE = 0.4  # an article joins a cluster only when linked to at least this share of its members
+LINKED_SHARE = 0.5  # an article joins a cluster only when linked to at least this share of its members
 SAME_OUTLET_COPY = 0.8  # one outlet's two articles link only when this close
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
 RARE_LEVELS = 6  # a term proposes candidates when its df is below about N / 2**(RARE_LEVELS - 1)
@@ -95,6 +96,10 @@ def terms_of(title: str, excerpt: str) -> tuple[tuple[str, ...], int]:
 
 def _order(article: EventArticle) -> tuple:
     return (article.title, article.excerpt, article.published is None, article.published or 0, article.outlet)
+
+
+def _link_threshold(published: int, other: int) -> float:
+    return LINK + LINK_PER_DAY * abs(published - other) / DAY
 
 
 def _level(n: int) -> int:
@@ -302,7 +307,7 @@ class EventIndex:
                 most = weight * level[term] * TITLE_MULT
                 for key in self._postings[term].between(since, until):
                     bound[key] = bound.get(key, 0) + most
-        docs, link = self._docs, LINK * (1 - 1e-9)
+        docs, published = self._docs, doc.published
         for key, most in bound.items():
             if key == doc.key or (key in dirty and key < doc.key):
                 continue
@@ -310,7 +315,8 @@ class EventIndex:
             if not other.norm2:
                 continue
             norms = math.sqrt(doc.norm2 * other.norm2)
-            if most + math.sqrt(doc.common2 * other.common2) < link * norms:
+            link = _link_threshold(published, other.published)
+            if most + math.sqrt(doc.common2 * other.common2) < link * (1 - 1e-9) * norms:
                 continue
             dot = shared = 0
             for term, mult in other.mults():
@@ -323,7 +329,7 @@ class EventIndex:
             sim = int(SCALE * dot / norms)
             if other.outlet == doc.outlet and other.outlet and sim < SAME_OUTLET_COPY * SCALE:
                 continue  # one outlet rarely reports one event twice, unless it reposts a near copy
-            if sim >= LINK * SCALE:
+            if sim >= link * SCALE:
                 self._links.setdefault(doc.key, {})[key] = sim
                 self._links.setdefault(key, {})[doc.key] = sim
 
@@ -355,6 +361,8 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
     by the time since the cluster's latest article, reaches MERGE; otherwise they start a cluster. A
     second pass moves each article to the closest such cluster, the centroids now knowing every member.
     """
+    if len(members) == 1:
+        return {members[0]: members[0]}
     order = sorted(members, key=lambda k: (docs[k].when, k))
     vectors = {}
     for key in order:
@@ -365,13 +373,17 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
     latest: list[int] = []
     cluster_of: dict[str, int] = {}
 
+    norms2: list[float] = []  # squared length of each centroid, kept as members come and go
+
+    def dot_of(key: str, c: int) -> float:
+        centroid = centroids[c]
+        return sum(value * centroid.get(term, 0.0) for term, value in vectors[key].items())
+
     def score(key: str, c: int, leaving: bool) -> float:
-        vector, centroid = vectors[key], centroids[c]
-        dot = sum(value * centroid.get(term, 0.0) for term, value in vector.items())
-        norm2 = sum(value * value for value in centroid.values())
-        if leaving:  # the article's own part taken out of its cluster's centroid
+        dot, norm2 = dot_of(key, c), norms2[c]
+        if leaving:  # the article's own (unit) part taken out of its cluster's centroid
+            norm2 += 1.0 - 2 * dot
             dot -= 1.0
-            norm2 += 1.0 - 2 * sum(value * centroid.get(term, 0.0) for term, value in vector.items())
         if norm2 <= 1e-12:
             return 0.0
         gap = abs(docs[key].when - latest[c]) / DAY
@@ -379,6 +391,7 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
 
     def move(key: str, c: int, sign: int) -> None:
         centroid = centroids[c]
+        norms2[c] += 1.0 + sign * 2 * dot_of(key, c)  # |C ± v|² = |C|² ± 2 C·v + |v|², v a unit vector
         for term, value in vectors[key].items():
             centroid[term] = centroid.get(term, 0.0) + sign * value
 
@@ -404,6 +417,7 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
         if best < 0:
             best = len(centroids)
             centroids.append({})
+            norms2.append(0.0)
             latest.append(docs[key].when)
             size.append(0)
         cluster_of[key] = best

@@ -46,7 +46,8 @@ REFINE_PASSES = 1  # second looks, once every member is placed
 LINKED_SHARE = 0.5  # an article joins a cluster only when linked to at least this share of its members
 SAME_OUTLET_COPY = 0.8  # one outlet's two articles link only when this close
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
-RARE_LEVELS = 6  # a term proposes candidates when its df is below about N / 2**(RARE_LEVELS - 1)
+RARE_LEVELS = 7  # a term proposes candidates when its df is below about N / 2**(RARE_LEVELS - 1)...
+RARE_DF_LEVEL = 6  # ...or below 2**RARE_DF_LEVEL: in a small folder an event's own name still proposes
 UNIQUE_WEIGHT = 4  # a term only one article has cannot match: it dilutes that article only a little
 MIN_SHARED = 2  # a link needs this many shared uncommon terms, not one name alone...
 SHARED_LEVEL = 3  # ...each at least this level (df below about N / 4)
@@ -110,38 +111,41 @@ _NEVER = -(2**62)  # where an article of unknown time sorts: before any window
 
 
 class _Postings:
-    """The keys of the articles holding one term, in time order (then key order), with their times."""
+    """The articles holding one term, in time order (then key order): their times, keys and multipliers."""
 
-    __slots__ = ("times", "keys")
+    __slots__ = ("times", "keys", "mults")
 
     def __init__(self) -> None:
         self.times = array("q")
         self.keys: list[str] = []
+        self.mults = array("b")  # the term's multiplier in each article (title or excerpt)
 
     def _index(self, when: int, key: str) -> int:
         return bisect_left(self.keys, key, bisect_left(self.times, when), bisect_right(self.times, when))
 
-    def add(self, when: int, key: str) -> None:
+    def add(self, when: int, key: str, mult: int) -> None:
         i = self._index(when, key)
         self.times.insert(i, when)
         self.keys.insert(i, key)
+        self.mults.insert(i, mult)
 
-    def add_many(self, entries: list[tuple[int, str]]) -> None:
+    def add_many(self, entries: list[tuple[int, str, int]]) -> None:
         if len(entries) < 16:  # a few: insert in place; many: one sort, not a shift for each
-            for when, key in entries:
-                self.add(when, key)
+            for when, key, mult in entries:
+                self.add(when, key, mult)
             return
-        merged = sorted([*zip(self.times, self.keys), *entries])
-        self.times = array("q", (when for when, _ in merged))
-        self.keys = [key for _, key in merged]
+        merged = sorted([*zip(self.times, self.keys, self.mults), *entries])
+        self.times = array("q", (entry[0] for entry in merged))
+        self.keys = [entry[1] for entry in merged]
+        self.mults = array("b", (entry[2] for entry in merged))
 
     def discard(self, when: int, key: str) -> None:
         i = self._index(when, key)
         if i < len(self.keys) and self.keys[i] == key:
-            del self.times[i], self.keys[i]
+            del self.times[i], self.keys[i], self.mults[i]
 
-    def between(self, since: int, until: int) -> list[str]:
-        return self.keys[bisect_left(self.times, since):bisect_right(self.times, until)]
+    def span(self, since: int, until: int) -> range:
+        return range(bisect_left(self.times, since), bisect_right(self.times, until))
 
 
 class _Doc:
@@ -185,6 +189,7 @@ class EventIndex:
         self._links: dict[str, dict[str, int]] = {}  # key -> linked key -> similarity * SCALE
         self._event: dict[str, str] = {}
         self._n_level = -1
+        self._rare = RARE_LEVELS
 
     # ---------------------------------------------------------------- reading
 
@@ -229,13 +234,13 @@ class EventIndex:
                 self._drop_link(other, key)
                 affected.add(other)
             del self._event[key]
-        entries: dict[str, list[tuple[int, str]]] = {}
+        entries: dict[str, list[tuple[int, str, int]]] = {}
         for doc in adding:
             self._docs[doc.key] = doc
-            for term in doc.terms:
+            for term, mult in doc.mults():
                 touched_terms.add(term)
                 self._df[term] = self._df.get(term, 0) + 1
-                entries.setdefault(term, []).append((doc.when, doc.key))
+                entries.setdefault(term, []).append((doc.when, doc.key, mult))
         for term, found in entries.items():
             if term not in self._postings:
                 self._postings[term] = _Postings()
@@ -244,6 +249,9 @@ class EventIndex:
         n_level = _level(len(self._docs))
         if n_level != self._n_level:
             self._n_level = n_level
+            # the weight from which a term proposes candidates: a function of the weight alone, so a
+            # term changes its part only when its weight moves (and its articles are recomputed)
+            self._rare = max(1, min(RARE_LEVELS, n_level + 1 - RARE_DF_LEVEL))
             dirty = set(self._docs)  # every weight moved: recompute all
             self._weights = {term: self._weight_of(df) for term, df in self._df.items()}
         else:
@@ -255,14 +263,14 @@ class EventIndex:
                 if weight != self._weights.get(term):  # only a weight that moved makes its articles dirty
                     self._weights[term] = weight
                     dirty.update(self._postings[term].keys)
-        weights = self._weights
+        weights, rare = self._weights, self._rare
         for key in dirty:
             doc = self._docs[key]
             doc.norm2 = doc.common2 = 0
             for term, mult in doc.mults():
                 weight = weights[term]
                 doc.norm2 += (weight * mult) ** 2
-                if weight < RARE_LEVELS:
+                if weight < rare:
                     doc.common2 += (weight * mult) ** 2
         for key in dirty:
             for other in self._links.pop(key, {}):
@@ -296,19 +304,21 @@ class EventIndex:
         """Link `doc` to every close article (each pair once: a dirty pair from its smaller key)."""
         if doc.published is None or not doc.norm2:
             return
-        level = self._weights
+        level, rare_level = self._weights, self._rare
         weights = {term: level[term] * mult for term, mult in doc.mults()}
-        # An upper bound of each candidate's dot product: its rare terms as if in its title,
-        # the common rest by Cauchy-Schwarz. Only candidates that could reach LINK are computed.
-        bound: dict[str, int] = {}
+        # Each candidate's exact dot product over the rare terms (from the postings), plus a bound
+        # of the common rest by Cauchy-Schwarz: only candidates that could reach the threshold are computed.
+        rare: dict[str, int] = {}
         since, until = doc.published - WINDOW, doc.published + WINDOW
         for term, weight in weights.items():
-            if level[term] >= RARE_LEVELS:  # the term's level, not its multiplier: a link is symmetric
-                most = weight * level[term] * TITLE_MULT
-                for key in self._postings[term].between(since, until):
-                    bound[key] = bound.get(key, 0) + most
+            if level[term] >= rare_level:  # the term's level, not its multiplier: a link is symmetric
+                postings = self._postings[term]
+                keys, mults, factor = postings.keys, postings.mults, weight * level[term]
+                for i in postings.span(since, until):
+                    key = keys[i]
+                    rare[key] = rare.get(key, 0) + factor * mults[i]
         docs, published = self._docs, doc.published
-        for key, most in bound.items():
+        for key, rare_dot in rare.items():
             if key == doc.key or (key in dirty and key < doc.key):
                 continue
             other = docs[key]
@@ -316,13 +326,14 @@ class EventIndex:
                 continue
             norms = math.sqrt(doc.norm2 * other.norm2)
             link = _link_threshold(published, other.published)
-            if most + math.sqrt(doc.common2 * other.common2) < link * (1 - 1e-9) * norms:
+            if rare_dot + math.sqrt(doc.common2 * other.common2) < link * (1 - 1e-9) * norms:
                 continue
             dot = shared = 0
-            for term, mult in other.mults():
+            titled = other.titled
+            for i, term in enumerate(other.terms):
                 w = weights.get(term)
                 if w:
-                    dot += w * level[term] * mult
+                    dot += w * level[term] * (TITLE_MULT if i < titled else EXCERPT_MULT)
                     shared += level[term] >= SHARED_LEVEL
             if shared < MIN_SHARED:
                 continue

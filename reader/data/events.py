@@ -43,6 +43,8 @@ MERGE = 0.15  # similarity to a cluster's centroid (after time decay) an article
 SIGMA_DAYS = 3.0  # time decay of that similarity
 DECAY_SHARE = 0.5  # how much of the similarity the time decay can take away
 REFINE_PASSES = 1  # second looks, once every member is placed
+MERGE_ROUNDS = 3  # then clusters close as wholes join
+MERGE_CLUSTERS = 0.3  # centroid similarity (after time decay) two clusters need to join
 LINKED_SHARE = 0.5  # an article joins a cluster only when linked to at least this share of its members
 SAME_OUTLET_COPY = 0.8  # one outlet's two articles link only when this close
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
@@ -452,6 +454,9 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
                 size[best] += 1
                 cluster_of[key] = best
                 latest[best] = max(latest[best], docs[key].when)
+    for _ in range(MERGE_ROUNDS):
+        if not _merge_clusters(order, cluster_of, links, centroids, norms2, latest, size):
+            break
     groups: dict[int, list[str]] = {}
     for key in order:
         groups.setdefault(cluster_of[key], []).append(key)
@@ -461,3 +466,52 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
         for key in group:
             result[key] = first
     return result
+
+
+def _decay(gap_seconds: float) -> float:
+    gap = gap_seconds / DAY
+    return 1 - DECAY_SHARE + DECAY_SHARE * math.exp(-gap * gap / (2 * SIGMA_DAYS**2))
+
+
+def _merge_clusters(order: list[str], cluster_of: dict[str, int], links: dict[str, dict[str, int]],
+                    centroids: list[dict[str, float]], norms2: list[float], latest: list[int],
+                    size: list[int]) -> bool:
+    """Join pairs of clusters whose centroids are close and between which links are many (centroid
+    linkage): two seeds of one event that started apart. Best pair first; each cluster once a round."""
+    between: dict[tuple[int, int], int] = {}
+    for key in order:
+        a = cluster_of[key]
+        for other in links.get(key, ()):
+            b = cluster_of[other]
+            if a < b:
+                between[a, b] = between.get((a, b), 0) + 1
+    scored = []
+    for (a, b), count in between.items():
+        if count < LINKED_SHARE * min(size[a], size[b]) or norms2[a] <= 1e-12 or norms2[b] <= 1e-12:
+            continue
+        small, large = (centroids[a], centroids[b]) if len(centroids[a]) < len(centroids[b]) else (centroids[b], centroids[a])
+        dot = sum(value * large.get(term, 0.0) for term, value in small.items())
+        value = dot / math.sqrt(norms2[a] * norms2[b]) * _decay(abs(latest[a] - latest[b]))
+        if value >= MERGE_CLUSTERS:
+            scored.append((-value, a, b))
+    scored.sort()
+    used: set[int] = set()
+    merged = False
+    for _, a, b in scored:
+        if a in used or b in used:
+            continue
+        used.update((a, b))
+        merged = True
+        centroid = centroids[a]
+        dot = sum(value * centroid.get(term, 0.0) for term, value in centroids[b].items())
+        for term, value in centroids[b].items():
+            centroid[term] = centroid.get(term, 0.0) + value
+        norms2[a] += norms2[b] + 2 * dot
+        centroids[b], norms2[b] = {}, 0.0
+        size[a] += size[b]
+        size[b] = 0
+        latest[a] = max(latest[a], latest[b])
+        for key in order:
+            if cluster_of[key] == b:
+                cluster_of[key] = a
+    return merged

@@ -479,8 +479,10 @@ def _merge_clusters(order: list[str], cluster_of: dict[str, int], links: dict[st
     """Join pairs of clusters whose centroids are close and between which links are many (centroid
     linkage): two seeds of one event that started apart. Best pair first; each cluster once a round."""
     between: dict[tuple[int, int], int] = {}
+    members: dict[int, list[str]] = {}
     for key in order:
         a = cluster_of[key]
+        members.setdefault(a, []).append(key)
         for other in links.get(key, ()):
             b = cluster_of[other]
             if a < b:
@@ -511,7 +513,6 @@ def _merge_clusters(order: list[str], cluster_of: dict[str, int], links: dict[st
         size[a] += size[b]
         size[b] = 0
         latest[a] = max(latest[a], latest[b])
-        for key in order:
-            if cluster_of[key] == b:
-                cluster_of[key] = a
+        for key in members[b]:
+            cluster_of[key] = a
     return merged

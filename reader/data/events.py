@@ -9,17 +9,19 @@ Method, in short:
   the folder's size, `floor(log2 N) + 1 - floor(log2 df)`. Being quantised,
   a weight moves only when a document frequency crosses a power of two, so a
   small change touches few articles and the numbers stay exact integers.
-- Two articles are linked when they are within a week, share a rare term (and
-  at least two uncommon ones) and their cosine reaches a threshold; two of one
-  outlet only when near copies (one outlet rarely reports one event twice). An article's event depends only on its
-  connected component of these links, so an update reclusters only the
-  components it touches.
+- Two articles are linked when they are within two weeks, share a rare term
+  (and at least two uncommon ones) and their cosine reaches a threshold that
+  rises with the time between them (0.10 the same day, 0.24 a week apart); two
+  of one outlet only when near copies (one outlet rarely reports one event
+  twice). An article's event depends only on its connected component of these
+  links, so an update reclusters only the components it touches.
 - Inside a component, nearest centroid with time decay (after Miranda et al.,
   EMNLP 2018): in time order each article joins the cluster whose centroid is
   closest, if close enough and if it links to a good share of that cluster's
   members (so a chain A~B~C~D does not make A and D one event); then one
-  refinement pass. A large event in varied wording stays one event, which
-  average linkage (a missing link counting as 0) used to split.
+  refinement pass, then clusters close as wholes join (centroid linkage). A
+  large event in varied wording stays one event, which average linkage (a
+  missing link counting as 0) used to split.
 """
 
 from __future__ import annotations
@@ -399,8 +401,7 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
             dot -= 1.0
         if norm2 <= 1e-12:
             return 0.0
-        gap = abs(docs[key].when - latest[c]) / DAY
-        return dot / math.sqrt(norm2) * (1 - DECAY_SHARE + DECAY_SHARE * math.exp(-gap * gap / (2 * SIGMA_DAYS**2)))
+        return dot / math.sqrt(norm2) * _decay(abs(docs[key].when - latest[c]))
 
     def move(key: str, c: int, sign: int) -> None:
         centroid = centroids[c]

@@ -45,8 +45,7 @@ MERGE = 0.15  # similarity to a cluster's centroid (after time decay) an article
 SIGMA_DAYS = 3.0  # time decay of that similarity
 DECAY_SHARE = 0.5  # how much of the similarity the time decay can take away
 REFINE_PASSES = 1  # second looks, once every member is placed
-MERGE_ROUNDS = 3  # then clusters close as wholes join
-MERGE_CLUSTERS = 0.3  # centroid similarity (after time decay) two clusters need to join
+MERGE_CLUSTERS = 0.3  # then clusters this close as wholes (after time decay) join, once: more rounds chain
 LINKED_SHARE = 0.5  # an article joins a cluster only when linked to at least this share of its members
 SAME_OUTLET_COPY = 0.8  # one outlet's two articles link only when this close
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
@@ -455,9 +454,7 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
                 size[best] += 1
                 cluster_of[key] = best
                 latest[best] = max(latest[best], docs[key].when)
-    for _ in range(MERGE_ROUNDS):
-        if not _merge_clusters(order, cluster_of, links, centroids, norms2, latest, size):
-            break
+    _merge_clusters(order, cluster_of, links, centroids, norms2, latest, size)
     groups: dict[int, list[str]] = {}
     for key in order:
         groups.setdefault(cluster_of[key], []).append(key)
@@ -476,9 +473,9 @@ def _decay(gap_seconds: float) -> float:
 
 def _merge_clusters(order: list[str], cluster_of: dict[str, int], links: dict[str, dict[str, int]],
                     centroids: list[dict[str, float]], norms2: list[float], latest: list[int],
-                    size: list[int]) -> bool:
+                    size: list[int]) -> None:
     """Join pairs of clusters whose centroids are close and between which links are many (centroid
-    linkage): two seeds of one event that started apart. Best pair first; each cluster once a round."""
+    linkage): two seeds of one event that started apart. Best pair first; each cluster joins once."""
     between: dict[tuple[int, int], int] = {}
     members: dict[int, list[str]] = {}
     for key in order:
@@ -499,12 +496,10 @@ def _merge_clusters(order: list[str], cluster_of: dict[str, int], links: dict[st
             scored.append((-value, a, b))
     scored.sort()
     used: set[int] = set()
-    merged = False
     for _, a, b in scored:
         if a in used or b in used:
             continue
         used.update((a, b))
-        merged = True
         centroid = centroids[a]
         dot = sum(value * centroid.get(term, 0.0) for term, value in centroids[b].items())
         for term, value in centroids[b].items():
@@ -516,4 +511,3 @@ def _merge_clusters(order: list[str], cluster_of: dict[str, int], links: dict[st
         latest[a] = max(latest[a], latest[b])
         for key in members[b]:
             cluster_of[key] = a
-    return merged

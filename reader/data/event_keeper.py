@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from reader.data.events import EventArticle, EventIndex, terms_of
 from reader.data.index import Index
 
-_PAGE = 2000  # articles or events read or written under the index's lock at once
+_PAGE = 2000  # articles or events written, or events' figures read, under the index's lock at once
+_READ_PAGE = 10_000  # related items whose articles are read under the lock at once (~50 ms)
 
 
 def _event_article(row: Sequence) -> EventArticle:
@@ -80,11 +81,17 @@ class EventKeeper:
         # The index is read and written a page at a time, each under its lock on its own:
         # the screen's queries run between pages.
         generation = self.index.generation
+        articles, variants = [], []
+        for page in self.index.event_article_pages(_READ_PAGE):
+            articles.extend(_event_article(row) for row in page)
+            variants.extend((row[0], row[1]) for row in page)
         events = EventIndex()
-        events.add([_event_article(row) for page in self.index.event_article_pages(_PAGE) for row in page])
+        events.add(articles)
+        del articles
         self.index.clear_article_events()
-        for page in self.index.event_article_pages(_PAGE):
-            self.index.store_article_events([(row[0], row[1], events.event_of(row[0])) for row in page])
+        for start in range(0, len(variants), _PAGE):
+            self.index.store_article_events([(key, variant, events.event_of(key))
+                                             for key, variant in variants[start : start + _PAGE]])
         after = ""
         while keys := self.index.event_key_page(after, _PAGE):
             self._store_figures(keys)
@@ -112,8 +119,6 @@ class EventKeeper:
     def _store_figures(self, event_keys) -> set[str]:
         """Store the figures of these events from their stored articles; return those articles' keys."""
         members = self.index.event_members(event_keys)
-        member_keys = {row[0] for group in members.values() for row in group}
-        stories = self.index.stories_by_url(member_keys)
-        self.index.store_events([event_figures(key, group, sum(stories.get(row[0], 0) for row in group))
+        self.index.store_events([event_figures(key, group, sum(row[9] for row in group))
                                  for key, group in members.items()])
-        return member_keys
+        return {row[0] for group in members.values() for row in group}

@@ -9,17 +9,19 @@ Method, in short:
   the folder's size, `floor(log2 N) + 1 - floor(log2 df)`. Being quantised,
   a weight moves only when a document frequency crosses a power of two, so a
   small change touches few articles and the numbers stay exact integers.
-- Two articles are linked when they are within a week, share a rare term (and
-  at least two uncommon ones) and their cosine reaches a threshold; two of one
-  outlet only when near copies (one outlet rarely reports one event twice). An article's event depends only on its
-  connected component of these links, so an update reclusters only the
-  components it touches.
+- Two articles are linked when they are within two weeks, share a rare term
+  (and at least two uncommon ones) and their cosine reaches a threshold that
+  rises with the time between them (0.10 the same day, 0.24 a week apart); two
+  of one outlet only when near copies (one outlet rarely reports one event
+  twice). An article's event depends only on its connected component of these
+  links, so an update reclusters only the components it touches.
 - Inside a component, nearest centroid with time decay (after Miranda et al.,
   EMNLP 2018): in time order each article joins the cluster whose centroid is
   closest, if close enough and if it links to a good share of that cluster's
   members (so a chain A~B~C~D does not make A and D one event); then one
-  refinement pass. A large event in varied wording stays one event, which
-  average linkage (a missing link counting as 0) used to split.
+  refinement pass, then clusters close as wholes join (centroid linkage). A
+  large event in varied wording stays one event, which average linkage (a
+  missing link counting as 0) used to split.
 """
 
 from __future__ import annotations
@@ -36,16 +38,19 @@ from typing import NamedTuple
 # --------------------------------------------------------------------------- tuning
 
 DAY = 86_400
-WINDOW = 7 * DAY  # articles further apart than this never link
-LINK = 0.15  # cosine that makes a candidate link
+WINDOW = 14 * DAY  # articles further apart than this never link (follow-ups within two weeks are one event)
+LINK = 0.10  # cosine that makes a candidate link between articles of one time...
+LINK_PER_DAY = 0.02  # ...plus this for each day between them
 MERGE = 0.15  # similarity to a cluster's centroid (after time decay) an article needs to join it
 SIGMA_DAYS = 3.0  # time decay of that similarity
 DECAY_SHARE = 0.5  # how much of the similarity the time decay can take away
 REFINE_PASSES = 1  # second looks, once every member is placed
-LINKED_SHARE = 0.4  # an article joins a cluster only when linked to at least this share of its members
+MERGE_CLUSTERS = 0.3  # then clusters this close as wholes (after time decay) join, once: more rounds chain
+LINKED_SHARE = 0.5  # an article joins a cluster only when linked to at least this share of its members
 SAME_OUTLET_COPY = 0.8  # one outlet's two articles link only when this close
 TITLE_MULT, EXCERPT_MULT = 3, 2  # a title term weighs 1.5 times an excerpt term
-RARE_LEVELS = 6  # a term proposes candidates when its df is below about N / 2**(RARE_LEVELS - 1)
+RARE_LEVELS = 7  # a term proposes candidates when its df is below about N / 2**(RARE_LEVELS - 1)...
+RARE_DF_LEVEL = 6  # ...or below 2**RARE_DF_LEVEL: in a small folder an event's own name still proposes
 UNIQUE_WEIGHT = 4  # a term only one article has cannot match: it dilutes that article only a little
 MIN_SHARED = 2  # a link needs this many shared uncommon terms, not one name alone...
 SHARED_LEVEL = 3  # ...each at least this level (df below about N / 4)
@@ -97,6 +102,10 @@ def _order(article: EventArticle) -> tuple:
     return (article.title, article.excerpt, article.published is None, article.published or 0, article.outlet)
 
 
+def _link_threshold(published: int, other: int) -> float:
+    return LINK + LINK_PER_DAY * abs(published - other) / DAY
+
+
 def _level(n: int) -> int:
     return n.bit_length() - 1 if n > 0 else 0  # floor(log2 n)
 
@@ -105,38 +114,41 @@ _NEVER = -(2**62)  # where an article of unknown time sorts: before any window
 
 
 class _Postings:
-    """The keys of the articles holding one term, in time order (then key order), with their times."""
+    """The articles holding one term, in time order (then key order): their times, keys and multipliers."""
 
-    __slots__ = ("times", "keys")
+    __slots__ = ("times", "keys", "mults")
 
     def __init__(self) -> None:
         self.times = array("q")
         self.keys: list[str] = []
+        self.mults = array("b")  # the term's multiplier in each article (title or excerpt)
 
     def _index(self, when: int, key: str) -> int:
         return bisect_left(self.keys, key, bisect_left(self.times, when), bisect_right(self.times, when))
 
-    def add(self, when: int, key: str) -> None:
+    def add(self, when: int, key: str, mult: int) -> None:
         i = self._index(when, key)
         self.times.insert(i, when)
         self.keys.insert(i, key)
+        self.mults.insert(i, mult)
 
-    def add_many(self, entries: list[tuple[int, str]]) -> None:
+    def add_many(self, entries: list[tuple[int, str, int]]) -> None:
         if len(entries) < 16:  # a few: insert in place; many: one sort, not a shift for each
-            for when, key in entries:
-                self.add(when, key)
+            for when, key, mult in entries:
+                self.add(when, key, mult)
             return
-        merged = sorted([*zip(self.times, self.keys), *entries])
-        self.times = array("q", (when for when, _ in merged))
-        self.keys = [key for _, key in merged]
+        merged = sorted([*zip(self.times, self.keys, self.mults), *entries])
+        self.times = array("q", (entry[0] for entry in merged))
+        self.keys = [entry[1] for entry in merged]
+        self.mults = array("b", (entry[2] for entry in merged))
 
     def discard(self, when: int, key: str) -> None:
         i = self._index(when, key)
         if i < len(self.keys) and self.keys[i] == key:
-            del self.times[i], self.keys[i]
+            del self.times[i], self.keys[i], self.mults[i]
 
-    def between(self, since: int, until: int) -> list[str]:
-        return self.keys[bisect_left(self.times, since):bisect_right(self.times, until)]
+    def span(self, since: int, until: int) -> range:
+        return range(bisect_left(self.times, since), bisect_right(self.times, until))
 
 
 class _Doc:
@@ -180,6 +192,7 @@ class EventIndex:
         self._links: dict[str, dict[str, int]] = {}  # key -> linked key -> similarity * SCALE
         self._event: dict[str, str] = {}
         self._n_level = -1
+        self._rare = RARE_LEVELS
 
     # ---------------------------------------------------------------- reading
 
@@ -224,13 +237,13 @@ class EventIndex:
                 self._drop_link(other, key)
                 affected.add(other)
             del self._event[key]
-        entries: dict[str, list[tuple[int, str]]] = {}
+        entries: dict[str, list[tuple[int, str, int]]] = {}
         for doc in adding:
             self._docs[doc.key] = doc
-            for term in doc.terms:
+            for term, mult in doc.mults():
                 touched_terms.add(term)
                 self._df[term] = self._df.get(term, 0) + 1
-                entries.setdefault(term, []).append((doc.when, doc.key))
+                entries.setdefault(term, []).append((doc.when, doc.key, mult))
         for term, found in entries.items():
             if term not in self._postings:
                 self._postings[term] = _Postings()
@@ -239,6 +252,9 @@ class EventIndex:
         n_level = _level(len(self._docs))
         if n_level != self._n_level:
             self._n_level = n_level
+            # the weight from which a term proposes candidates: a function of the weight alone, so a
+            # term changes its part only when its weight moves (and its articles are recomputed)
+            self._rare = max(1, min(RARE_LEVELS, n_level + 1 - RARE_DF_LEVEL))
             dirty = set(self._docs)  # every weight moved: recompute all
             self._weights = {term: self._weight_of(df) for term, df in self._df.items()}
         else:
@@ -250,14 +266,14 @@ class EventIndex:
                 if weight != self._weights.get(term):  # only a weight that moved makes its articles dirty
                     self._weights[term] = weight
                     dirty.update(self._postings[term].keys)
-        weights = self._weights
+        weights, rare = self._weights, self._rare
         for key in dirty:
             doc = self._docs[key]
             doc.norm2 = doc.common2 = 0
             for term, mult in doc.mults():
                 weight = weights[term]
                 doc.norm2 += (weight * mult) ** 2
-                if weight < RARE_LEVELS:
+                if weight < rare:
                     doc.common2 += (weight * mult) ** 2
         for key in dirty:
             for other in self._links.pop(key, {}):
@@ -291,39 +307,43 @@ class EventIndex:
         """Link `doc` to every close article (each pair once: a dirty pair from its smaller key)."""
         if doc.published is None or not doc.norm2:
             return
-        level = self._weights
+        level, rare_level = self._weights, self._rare
         weights = {term: level[term] * mult for term, mult in doc.mults()}
-        # An upper bound of each candidate's dot product: its rare terms as if in its title,
-        # the common rest by Cauchy-Schwarz. Only candidates that could reach LINK are computed.
-        bound: dict[str, int] = {}
+        # Each candidate's exact dot product over the rare terms (from the postings), plus a bound
+        # of the common rest by Cauchy-Schwarz: only candidates that could reach the threshold are computed.
+        rare: dict[str, int] = {}
         since, until = doc.published - WINDOW, doc.published + WINDOW
         for term, weight in weights.items():
-            if level[term] >= RARE_LEVELS:  # the term's level, not its multiplier: a link is symmetric
-                most = weight * level[term] * TITLE_MULT
-                for key in self._postings[term].between(since, until):
-                    bound[key] = bound.get(key, 0) + most
-        docs, link = self._docs, LINK * (1 - 1e-9)
-        for key, most in bound.items():
+            if level[term] >= rare_level:  # the term's level, not its multiplier: a link is symmetric
+                postings = self._postings[term]
+                keys, mults, factor = postings.keys, postings.mults, weight * level[term]
+                for i in postings.span(since, until):
+                    key = keys[i]
+                    rare[key] = rare.get(key, 0) + factor * mults[i]
+        docs, published = self._docs, doc.published
+        for key, rare_dot in rare.items():
             if key == doc.key or (key in dirty and key < doc.key):
                 continue
             other = docs[key]
             if not other.norm2:
                 continue
             norms = math.sqrt(doc.norm2 * other.norm2)
-            if most + math.sqrt(doc.common2 * other.common2) < link * norms:
+            link = _link_threshold(published, other.published)
+            if rare_dot + math.sqrt(doc.common2 * other.common2) < link * (1 - 1e-9) * norms:
                 continue
             dot = shared = 0
-            for term, mult in other.mults():
+            titled = other.titled
+            for i, term in enumerate(other.terms):
                 w = weights.get(term)
                 if w:
-                    dot += w * level[term] * mult
+                    dot += w * level[term] * (TITLE_MULT if i < titled else EXCERPT_MULT)
                     shared += level[term] >= SHARED_LEVEL
             if shared < MIN_SHARED:
                 continue
             sim = int(SCALE * dot / norms)
             if other.outlet == doc.outlet and other.outlet and sim < SAME_OUTLET_COPY * SCALE:
                 continue  # one outlet rarely reports one event twice, unless it reposts a near copy
-            if sim >= LINK * SCALE:
+            if sim >= link * SCALE:
                 self._links.setdefault(doc.key, {})[key] = sim
                 self._links.setdefault(key, {})[doc.key] = sim
 
@@ -355,6 +375,8 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
     by the time since the cluster's latest article, reaches MERGE; otherwise they start a cluster. A
     second pass moves each article to the closest such cluster, the centroids now knowing every member.
     """
+    if len(members) == 1:
+        return {members[0]: members[0]}
     order = sorted(members, key=lambda k: (docs[k].when, k))
     vectors = {}
     for key in order:
@@ -365,20 +387,24 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
     latest: list[int] = []
     cluster_of: dict[str, int] = {}
 
+    norms2: list[float] = []  # squared length of each centroid, kept as members come and go
+
+    def dot_of(key: str, c: int) -> float:
+        centroid = centroids[c]
+        return sum(value * centroid.get(term, 0.0) for term, value in vectors[key].items())
+
     def score(key: str, c: int, leaving: bool) -> float:
-        vector, centroid = vectors[key], centroids[c]
-        dot = sum(value * centroid.get(term, 0.0) for term, value in vector.items())
-        norm2 = sum(value * value for value in centroid.values())
-        if leaving:  # the article's own part taken out of its cluster's centroid
+        dot, norm2 = dot_of(key, c), norms2[c]
+        if leaving:  # the article's own (unit) part taken out of its cluster's centroid
+            norm2 += 1.0 - 2 * dot
             dot -= 1.0
-            norm2 += 1.0 - 2 * sum(value * centroid.get(term, 0.0) for term, value in vector.items())
         if norm2 <= 1e-12:
             return 0.0
-        gap = abs(docs[key].when - latest[c]) / DAY
-        return dot / math.sqrt(norm2) * (1 - DECAY_SHARE + DECAY_SHARE * math.exp(-gap * gap / (2 * SIGMA_DAYS**2)))
+        return dot / math.sqrt(norm2) * _decay(abs(docs[key].when - latest[c]))
 
     def move(key: str, c: int, sign: int) -> None:
         centroid = centroids[c]
+        norms2[c] += 1.0 + sign * 2 * dot_of(key, c)  # |C ± v|² = |C|² ± 2 C·v + |v|², v a unit vector
         for term, value in vectors[key].items():
             centroid[term] = centroid.get(term, 0.0) + sign * value
 
@@ -404,6 +430,7 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
         if best < 0:
             best = len(centroids)
             centroids.append({})
+            norms2.append(0.0)
             latest.append(docs[key].when)
             size.append(0)
         cluster_of[key] = best
@@ -427,6 +454,7 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
                 size[best] += 1
                 cluster_of[key] = best
                 latest[best] = max(latest[best], docs[key].when)
+    _merge_clusters(order, cluster_of, links, centroids, norms2, latest, size)
     groups: dict[int, list[str]] = {}
     for key in order:
         groups.setdefault(cluster_of[key], []).append(key)
@@ -436,3 +464,50 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
         for key in group:
             result[key] = first
     return result
+
+
+def _decay(gap_seconds: float) -> float:
+    gap = gap_seconds / DAY
+    return 1 - DECAY_SHARE + DECAY_SHARE * math.exp(-gap * gap / (2 * SIGMA_DAYS**2))
+
+
+def _merge_clusters(order: list[str], cluster_of: dict[str, int], links: dict[str, dict[str, int]],
+                    centroids: list[dict[str, float]], norms2: list[float], latest: list[int],
+                    size: list[int]) -> None:
+    """Join pairs of clusters whose centroids are close and between which links are many (centroid
+    linkage): two seeds of one event that started apart. Best pair first; each cluster joins once."""
+    between: dict[tuple[int, int], int] = {}
+    members: dict[int, list[str]] = {}
+    for key in order:
+        a = cluster_of[key]
+        members.setdefault(a, []).append(key)
+        for other in links.get(key, ()):
+            b = cluster_of[other]
+            if a < b:
+                between[a, b] = between.get((a, b), 0) + 1
+    scored = []
+    for (a, b), count in between.items():
+        if count < LINKED_SHARE * min(size[a], size[b]) or norms2[a] <= 1e-12 or norms2[b] <= 1e-12:
+            continue
+        small, large = (centroids[a], centroids[b]) if len(centroids[a]) < len(centroids[b]) else (centroids[b], centroids[a])
+        dot = sum(value * large.get(term, 0.0) for term, value in small.items())
+        value = dot / math.sqrt(norms2[a] * norms2[b]) * _decay(abs(latest[a] - latest[b]))
+        if value >= MERGE_CLUSTERS:
+            scored.append((-value, a, b))
+    scored.sort()
+    used: set[int] = set()
+    for _, a, b in scored:
+        if a in used or b in used:
+            continue
+        used.update((a, b))
+        centroid = centroids[a]
+        dot = sum(value * centroid.get(term, 0.0) for term, value in centroids[b].items())
+        for term, value in centroids[b].items():
+            centroid[term] = centroid.get(term, 0.0) + value
+        norms2[a] += norms2[b] + 2 * dot
+        centroids[b], norms2[b] = {}, 0.0
+        size[a] += size[b]
+        size[b] = 0
+        latest[a] = max(latest[a], latest[b])
+        for key in members[b]:
+            cluster_of[key] = a

@@ -158,12 +158,13 @@ class Verified(NamedTuple):
     related_count: int
     outlets: int
     first_outlet: str | None
-    # Rows for the index's related table: (position, title, provider, outlet, url key, published, quality).
+    # Rows for the index's related table: (position, title, provider, outlet, url key, published, quality, variant).
     related: tuple[tuple, ...]
     coverage: str  # the related titles and excerpts, for full-text search
-    # Rows for the index's story_articles and article_variants, the story's own article first:
-    # (position, url key, variant, title, excerpt, published, outlet, provider name, provider domain, url).
+    # What events read of each article, the story's own first, for the index's article_variants:
+    # (url key, variant, title, excerpt, published, outlet, provider name, provider domain, url).
     articles: tuple[tuple, ...] = ()
+    variant: str | None = None  # the story's own article's variant (None: it has no URL)
 
 
 def entry_of(story: Story) -> Entry:

@@ -1,9 +1,10 @@
 """Events in the index: each distinct article's text and event, the events' figures, and the
 queries the event list, a story's event, linked stories and an outlet's firsts read.
 
-What a verified story lists goes into `story_articles` (writes.py); triggers note every
-URL key whose references change in `events_pending`, which reader.data.event_keeper
-reads to update the events and empties."""
+A verified story's own article and each related item refer to one variant of an article's
+text (stories.variant, related.variant; the texts in article_variants). Triggers note
+every URL key whose references change in `events_pending`, which
+reader.data.event_keeper reads to update the events, and empties."""
 
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ def _chunks(items: Sequence, size: int = _KEYS_PER_QUERY) -> Iterable[Sequence]:
 class EventQueries:
     """Events' storage and queries (a part of Index: see reader.data.index)."""
 
+    def _rows_among(self, sql: str, keys: Iterable) -> list[tuple]:
+        """The rows of `sql` (the folder its first parameter, `{marks}` where the keys go),
+        for keys in parts: SQLite limits a statement's parameters."""
+        found: list[tuple] = []
+        with self._lock:
+            for part in _chunks(sorted(keys)):
+                found.extend(self._db.execute(sql.format(marks=",".join("?" * len(part))), (self.folder_id, *part)))
+        return found
+
     # ------------------------------------------------------------------ state
 
     @guarded
@@ -63,26 +73,33 @@ class EventQueries:
         folder = self.folder_id
         with self._lock:
             if pending_only:
-                among, params = " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = ?)", [folder]
+                among, params = " AND {} IN (SELECT url_key FROM events_pending WHERE folder = ?)", [folder]
             elif limit:
-                last = self._db.execute(
-                    "SELECT max(url_key) FROM (SELECT DISTINCT url_key FROM story_articles"
-                    " WHERE folder = ? AND url_key > ? ORDER BY url_key LIMIT ?)", (folder, after, limit)).fetchone()[0]
-                if last is None:
-                    return []
-                among, params = " AND url_key > ? AND url_key <= ?", [after, last]
+                # The page ends at the limit-th related key after `after` (of any folder: the
+                # pages only have to cover every key); past the last one, the rest.
+                last = self._db.execute("SELECT url_key FROM related WHERE url_key > ? ORDER BY url_key"
+                                        " LIMIT 1 OFFSET ?", (after, limit - 1)).fetchone()
+                among, params = (" AND {} > ?", [after]) if last is None else (" AND {} > ? AND {} <= ?", [after, last[0]])
             else:
                 among, params = "", []
-            return self._db.execute(
-                "WITH counts AS (SELECT url_key, variant, count(*) AS n FROM story_articles"
-                f"  WHERE folder = ?{among} GROUP BY url_key, variant),"
+            related, own = among.replace("{}", "r.url_key"), among.replace("{}", "s.url_key")
+            rows = self._db.execute(
+                "WITH refs(url_key, variant) AS ("
+                "  SELECT r.url_key, r.variant FROM related r CROSS JOIN stories s ON s.id = r.story"  # by URL key first
+                f"  WHERE s.folder = ? AND r.url_key != ''{related}"
+                "  UNION ALL SELECT s.url_key, s.variant FROM stories s"
+                f"  WHERE s.folder = ? AND s.url_key != '' AND s.variant IS NOT NULL{own}),"
+                " counts AS (SELECT url_key, variant, count(*) AS n FROM refs GROUP BY url_key, variant),"
                 " best AS (SELECT url_key, variant,"
                 "  row_number() OVER (PARTITION BY url_key ORDER BY n DESC, variant) AS rank FROM counts)"
                 f" SELECT {ARTICLE_COLUMNS} FROM best JOIN article_variants v"
                 "  ON v.folder = ? AND v.url_key = best.url_key AND v.variant = best.variant"
                 " WHERE best.rank = 1 ORDER BY v.url_key",
-                (folder, *params, folder),
+                (folder, *params, folder, *params, folder),
             ).fetchall()
+        if limit and not rows and last is not None:
+            return self.event_articles(last[0], limit)  # a page of another folder's keys: the next one
+        return rows
 
     def event_article_pages(self, size: int) -> Iterator[list[tuple]]:
         """Every distinct article (see event_articles), a page at a time."""
@@ -102,39 +119,22 @@ class EventQueries:
     @guarded
     def article_events(self, keys: Collection[str]) -> dict[str, tuple[str, str]]:
         """url key -> (variant, event key) as stored, for the keys that have one."""
-        found: dict[str, tuple[str, str]] = {}
-        with self._lock:
-            for part in _chunks(sorted(keys)):
-                rows = self._db.execute(
-                    "SELECT url_key, variant, event_key FROM article_events"
-                    f" WHERE folder = ? AND url_key IN ({','.join('?' * len(part))})", (self.folder_id, *part))
-                found.update((key, (variant, event)) for key, variant, event in rows)
-        return found
+        rows = self._rows_among("SELECT url_key, variant, event_key FROM article_events"
+                                " WHERE folder = ? AND url_key IN ({marks})", keys)
+        return {key: (variant, event) for key, variant, event in rows}
 
     @guarded
     def event_members(self, event_keys: Collection[str]) -> dict[str, list[tuple]]:
-        """event key -> its articles (ARTICLE_COLUMNS rows), as stored."""
+        """event key -> its articles as stored: ARTICLE_COLUMNS, then how many story files
+        have the article as their own."""
         found: dict[str, list[tuple]] = {}
-        with self._lock:
-            for part in _chunks(sorted(event_keys)):
-                rows = self._db.execute(
-                    f"SELECT a.event_key, {ARTICLE_COLUMNS} FROM article_events a JOIN article_variants v"
-                    " ON v.folder = a.folder AND v.url_key = a.url_key AND v.variant = a.variant"
-                    f" WHERE a.folder = ? AND a.event_key IN ({','.join('?' * len(part))})",
-                    (self.folder_id, *part))
-                for row in rows:
-                    found.setdefault(row[0], []).append(row[1:])
-        return found
-
-    @guarded
-    def stories_by_url(self, keys: Collection[str]) -> dict[str, int]:
-        """url key -> how many story files have it as their own article."""
-        found: dict[str, int] = {}
-        with self._lock:
-            for part in _chunks(sorted(keys)):
-                found.update(self._db.execute(
-                    f"SELECT url_key, count(*) FROM stories WHERE folder = ? AND url_key IN ({','.join('?' * len(part))})"
-                    " GROUP BY url_key", (self.folder_id, *part)))
+        for row in self._rows_among(
+                f"SELECT a.event_key, {ARTICLE_COLUMNS}, (SELECT count(*) FROM stories s"
+                "  WHERE s.folder = a.folder AND s.url_key = a.url_key)"
+                " FROM article_events a JOIN article_variants v"
+                " ON v.folder = a.folder AND v.url_key = a.url_key AND v.variant = a.variant"
+                " WHERE a.folder = ? AND a.event_key IN ({marks})", event_keys):
+            found.setdefault(row[0], []).append(row[1:])
         return found
 
     # ------------------------------------------------------------------ writing
@@ -175,8 +175,8 @@ class EventQueries:
     def finish_events(self, story_keys: Collection[str] | None, done: Collection[str] | None,
                       page: int = 5000) -> None:
         """After the articles' events and the events' figures are stored: the stories whose own
-        URL key is in `story_keys` (None: all, a page at a time) take their event; events no
-        article belongs to any more go, and so do variants no file gives; the `done` pending
+        URL key is in `story_keys` (None: all, a page at a time) take their event; variants no
+        file gives any more go, and so do events no article belongs to; the `done` pending
         keys (None: all) are cleared, and the folder's events are ready."""
         folder = self.folder_id
         update = (
@@ -193,18 +193,31 @@ class EventQueries:
                         break
                     db.execute(update + " AND id BETWEEN ? AND ?", (folder, ids[0], ids[-1]))
                 after = ids[-1]
+        # Only a pending article can have lost a variant's last reference.
+        after = ""
+        while True:
+            with self._lock, self._transaction() as db:
+                keys = [row[0] for row in db.execute(
+                    "SELECT url_key FROM events_pending WHERE folder = ? AND url_key > ? ORDER BY url_key LIMIT ?",
+                    (folder, after, page))]
+                if not keys:
+                    break
+                db.execute(
+                    "DELETE FROM article_variants WHERE folder = ? AND url_key > ? AND url_key <= ?"
+                    " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = article_variants.folder)"
+                    " AND NOT EXISTS (SELECT 1 FROM related r CROSS JOIN stories s ON s.id = r.story"
+                    "  WHERE r.url_key = article_variants.url_key AND r.variant = article_variants.variant"
+                    "  AND s.folder = article_variants.folder)"
+                    " AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.folder = article_variants.folder"
+                    "  AND s.url_key = article_variants.url_key AND s.variant = article_variants.variant)",
+                    (folder, after, keys[-1]))
+            after = keys[-1]
         self.edits += 1
         with self._lock, self._transaction() as db:
             if story_keys is not None:
                 db.executemany(update + " AND url_key = ?", [(folder, key) for key in story_keys])
             db.execute("DELETE FROM events WHERE folder = :folder AND key NOT IN"
                        " (SELECT event_key FROM article_events WHERE folder = :folder)", {"folder": folder})
-            db.execute(
-                "DELETE FROM article_variants WHERE folder = :folder"
-                + ("" if done is None else " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = :folder)")
-                + " AND NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.folder = article_variants.folder"
-                "  AND s.url_key = article_variants.url_key AND s.variant = article_variants.variant)",
-                {"folder": folder})
             if done is None:
                 db.execute("DELETE FROM events_pending WHERE folder = ?", (folder,))
             else:
@@ -227,14 +240,9 @@ class EventQueries:
     @guarded
     def event_ids_of(self, keys: Collection[str]) -> dict[str, int]:
         """url key -> its event's id."""
-        found: dict[str, int] = {}
-        with self._lock:
-            for part in _chunks(sorted(keys)):
-                found.update(self._db.execute(
-                    "SELECT a.url_key, e.id FROM article_events a JOIN events e ON e.folder = a.folder"
-                    f" AND e.key = a.event_key WHERE a.folder = ? AND a.url_key IN ({','.join('?' * len(part))})",
-                    (self.folder_id, *part)))
-        return found
+        return dict(self._rows_among(
+            "SELECT a.url_key, e.id FROM article_events a JOIN events e ON e.folder = a.folder"
+            " AND e.key = a.event_key WHERE a.folder = ? AND a.url_key IN ({marks})", keys))
 
     @guarded
     def event_ids(self, order: str, where: str = "", params: Sequence = ()) -> array:
@@ -294,8 +302,8 @@ class EventQueries:
             "WITH mine AS (SELECT e.id, e.key FROM stories s JOIN events e ON e.id = s.event WHERE s.id = :id),"
             " members AS (SELECT a.url_key FROM article_events a JOIN mine ON a.event_key = mine.key"
             "  WHERE a.folder = :folder)"
-            " SELECT s.id, s.title, (SELECT count(DISTINCT sa.url_key) FROM story_articles sa"
-            "  WHERE sa.story = s.id AND sa.url_key IN (SELECT url_key FROM members)) AS shared"
+            " SELECT s.id, s.title, (SELECT count(*) FROM (SELECT r.url_key FROM related r WHERE r.story = s.id"
+            "  UNION SELECT s.url_key) held WHERE held.url_key IN (SELECT url_key FROM members)) AS shared"
             " FROM stories s JOIN mine ON s.event = mine.id WHERE s.id != :id AND s.folder = :folder"
             " ORDER BY shared DESC, s.published IS NULL, s.published DESC, s.path LIMIT :limit",
             {"id": story_id, "folder": self.folder_id, "limit": limit})

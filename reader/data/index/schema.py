@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS stories (
     url TEXT NOT NULL,
     verified INTEGER NOT NULL DEFAULT 0,  -- a full parse of this version of the file agreed
     search_rowid INTEGER,  -- its row in `search`: see search_rowid()
+    variant TEXT,  -- article_variants.variant of its own article as its file gives it; NULL until verified
     event INTEGER,  -- events.id of its own article's event; NULL until events are computed
     event_outlets INTEGER,  -- that event's distinct outlets
     UNIQUE (folder, path)
@@ -94,6 +95,7 @@ CREATE TABLE IF NOT EXISTS related (
     url_key TEXT NOT NULL,  -- coverage.url_key of its webUrl
     published INTEGER,
     quality INTEGER,
+    variant TEXT NOT NULL,  -- article_variants.variant of the item as the file gives it
     PRIMARY KEY (story, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS related_by_url ON related (url_key);
@@ -101,16 +103,7 @@ CREATE INDEX IF NOT EXISTS related_by_outlet ON related (outlet);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     title, excerpt, provider, coverage, tokenize = 'unicode61 remove_diacritics 2'
 );
-CREATE TABLE IF NOT EXISTS story_articles (  -- every article a verified story file lists, for events
-    folder INTEGER NOT NULL,
-    story INTEGER NOT NULL,
-    position INTEGER NOT NULL,  -- 0: the story's own article; its related items from 1
-    url_key TEXT NOT NULL,
-    variant TEXT NOT NULL,  -- digest of the article's text as this file gives it (article_variants)
-    PRIMARY KEY (story, position)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS story_articles_by_key ON story_articles (folder, url_key, variant);
-CREATE TABLE IF NOT EXISTS article_variants (  -- one text of an article; files may differ on it
+CREATE TABLE IF NOT EXISTS article_variants (  -- one text of an article (files may differ on it): see variant columns
     folder INTEGER NOT NULL,
     url_key TEXT NOT NULL,
     variant TEXT NOT NULL,
@@ -128,11 +121,27 @@ CREATE TABLE IF NOT EXISTS events_pending (  -- articles whose references change
     url_key TEXT NOT NULL,
     PRIMARY KEY (folder, url_key)
 ) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS story_article_added AFTER INSERT ON story_articles BEGIN
-    INSERT OR IGNORE INTO events_pending VALUES (new.folder, new.url_key);
+-- A verified story's own article (stories.variant) and its related items (related.variant) are
+-- the references to each article's variants; every change to them notes the article as pending.
+-- (NOT EXISTS, not OR IGNORE: an outer statement's conflict policy, an upsert's, would override it.)
+CREATE TRIGGER IF NOT EXISTS related_added AFTER INSERT ON related WHEN new.url_key != '' BEGIN
+    INSERT INTO events_pending SELECT folder, new.url_key FROM stories WHERE id = new.story AND NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = stories.folder AND p.url_key = new.url_key);
 END;
-CREATE TRIGGER IF NOT EXISTS story_article_removed AFTER DELETE ON story_articles BEGIN
-    INSERT OR IGNORE INTO events_pending VALUES (old.folder, old.url_key);
+CREATE TRIGGER IF NOT EXISTS related_removed AFTER DELETE ON related WHEN old.url_key != '' BEGIN
+    INSERT INTO events_pending SELECT folder, old.url_key FROM stories WHERE id = old.story AND NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = stories.folder AND p.url_key = old.url_key);
+END;
+CREATE TRIGGER IF NOT EXISTS story_article_changed AFTER UPDATE OF url_key, variant ON stories
+    WHEN old.url_key IS NOT new.url_key OR old.variant IS NOT new.variant BEGIN
+    INSERT INTO events_pending SELECT old.folder, old.url_key WHERE old.url_key != '' AND NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = old.folder AND p.url_key = old.url_key);
+    INSERT INTO events_pending SELECT new.folder, new.url_key WHERE new.url_key != '' AND NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = new.folder AND p.url_key = new.url_key);
+END;
+CREATE TRIGGER IF NOT EXISTS story_removed AFTER DELETE ON stories WHEN old.url_key != '' BEGIN
+    INSERT INTO events_pending SELECT old.folder, old.url_key WHERE NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = old.folder AND p.url_key = old.url_key);
 END;
 CREATE TABLE IF NOT EXISTS article_events (  -- each distinct article: the text events read, and its event
     folder INTEGER NOT NULL,
@@ -182,8 +191,7 @@ SORTS = {
 }
 NEWEST_FIRST = SORTS["newest"]
 # What the index holds about a story beside its row: (table, column naming the story, stories column).
-STORY_PARTS = (("topics", "story", "id"), ("related", "story", "id"), ("search", "rowid", "search_rowid"),
-               ("story_articles", "story", "id"))
+STORY_PARTS = (("topics", "story", "id"), ("related", "story", "id"), ("search", "rowid", "search_rowid"))
 
 # A story's row in the full-text table is numbered in the list's newest-first order,
 # the story id in the low bits: a search then finds its first screenful in that

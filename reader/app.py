@@ -159,7 +159,8 @@ class ReaderApp(ViewActions, ListActions, App[None]):
 
     @survivable
     def on_scan_progress(self, message: ScanProgress) -> None:
-        events_came = self.lists.take_progress(message)
+        news = self.lists.take_progress(message)
+        events_came = news.events_came
         if message.ids is not None and message.view == self.lists.view:  # else the view changed meanwhile
             self._show_ids(message.ids)
         self._show_new_notices()
@@ -174,7 +175,8 @@ class ReaderApp(ViewActions, ListActions, App[None]):
             self.refresh_list()  # the outlets column counts the events
         if message.ids is not None or message.progress.done:
             self.call_after_refresh(_freeze_long_lived)
-        if message.progress.done and self.lists.watch:
+        if news.finished and self.lists.watch:
+            # Once a scan: a second wait would cancel the first, which may have seen a change already.
             self.wait_for_changes(self.lists.next_look_seconds())
         self._update_status()
 

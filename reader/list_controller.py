@@ -33,6 +33,13 @@ Post = Callable[[object], object]
 Cancelled = Callable[[], bool]
 
 
+class ScanNews(NamedTuple):
+    """What a scan's report brings beside its progress."""
+
+    finished: bool  # the folder is read: the scan's first "done" report (an events report may follow)
+    events_came: bool  # events computed for the first time, or changed: what shows them is read again
+
+
 class ListStatus(NamedTuple):
     """What the status line says about the list, as plain values."""
 
@@ -256,11 +263,11 @@ class ListController:
 
     # ------------------------------------------------------------------ back on the UI thread
 
-    def take_progress(self, message: ScanProgress) -> bool:
-        """Take a scan's report; whether it brings events (computed for the first time, or
-        changed): then what shows them is to be read again."""
+    def take_progress(self, message: ScanProgress) -> ScanNews:
+        """Take a scan's report; what it brings beside progress."""
         progress = message.progress
         events_came = False
+        finished = progress.done and not self._scan_done_seen
         if progress.done:
             # After the "done" report, the scan reports again only when it computed events.
             events_came = progress.events_ready and (not self.events_ready or self._scan_done_seen)
@@ -280,7 +287,7 @@ class ListController:
                 self.event_total = message.listed_total
         if progress.done:
             self.loaded = True
-        return events_came
+        return ScanNews(finished, events_came)
 
     def next_look_seconds(self) -> float:
         """How long to wait for a change before walking the folder again. A walk takes at

@@ -35,7 +35,7 @@ async def test_the_coverage_pane_shows_the_event_then_the_topic_stream_dimmed(ma
         await show_story(pilot, app, "Contoso to acquire")
         text = screen_text(app)
         first_at = app.coverage.content.event.first.published.astimezone()
-        assert f"this event · 3 articles · 3 outlets · first Wire {first_at:%H:%M}" in text
+        assert f"event · 3 articles · 3 outlets · first Wire {first_at:%H:%M}" in text
         assert "── topic stream · 1 more ──" in text
         coverage = app.query_one(CoverageList)
         # The event in time order (the wire first, the other story file's article last), then the stream.
@@ -71,7 +71,7 @@ async def test_the_pane_says_events_are_computing_and_shows_the_event_once_they_
         release.set()
         await settle(pilot, app)
         assert "events: computing…" not in screen_text(app)
-        assert "this event" in screen_text(app)
+        assert "event · 3 articles" in screen_text(app)
 
 
 async def test_v_lists_events_and_enter_lists_an_events_story_files_and_esc_goes_back(make_folder):

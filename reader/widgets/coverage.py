@@ -138,9 +138,10 @@ def _event_content(story: Story, sort: str, event: StoryEvent) -> CoverageConten
         entries, stream = sort_related(entries, sort), sort_related(stream, sort)
     first = event.first
     if event.alone:
-        title = "this event · this story alone"
+        title = "event · this story alone"
     else:
-        title = f"this event · {plural(len(entries), 'article')} · {plural(event.outlets, 'outlet')}"
+        # Short: the pane is half the screen, and the first report's time must not be cut off.
+        title = f"event · {plural(len(entries), 'article')} · {plural(event.outlets, 'outlet')}"
         if first is not None:
             title += f" · first {first.article.provider.label}"
             if first.published is not None:

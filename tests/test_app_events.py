@@ -6,7 +6,9 @@ from __future__ import annotations
 import threading
 
 from reader.screens.compare import CompareScreen
-from reader.widgets.coverage import CoverageList, Heading
+from rich.text import Text
+
+from reader.widgets.coverage import CoverageContent, CoverageList, Heading
 from reader.widgets.story_list import StoryList
 
 from app_helpers import make_app, screen_text, settle, wait_for
@@ -164,3 +166,11 @@ async def test_a_search_lists_own_matches_first_and_s_cycles_the_other_orders(ma
         assert app.lists.sort == "newest"
         await pilot.press("slash", *"oslo", "enter")  # a new search starts at relevance
         await wait_for(pilot, lambda: "by relevance" in screen_text(app))
+
+
+def test_the_pane_heading_cuts_the_first_outlets_name_so_its_time_shows():
+    content = CoverageContent(None, "time", [], "event · 18 articles · 18 outlets", "", [], Text(""),
+                              first_report=("Bleeping Computer News", " 02:01"))
+    assert content.heading(80) == "event · 18 articles · 18 outlets · first Bleeping Computer News 02:01"
+    assert content.heading(53) == "event · 18 articles · 18 outlets · first Bleep… 02:01"
+    assert content.heading(40) == "event · 18 articles · 18 outlets"  # no room: the first row says it

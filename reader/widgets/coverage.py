@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Sparkline, Static
@@ -99,12 +100,29 @@ class CoverageContent(NamedTuple):
     event: StoryEvent | None = None
     events_ready: bool = False
     secondary_from: int | None = None  # the first row of the topic stream
+    first_report: tuple[str, str] | None = None  # (outlet, " HH:MM" or ""), said after the title
 
     @property
     def entries(self) -> list[TimelineEntry]:
         return [item for item in self.items if isinstance(item, TimelineEntry)]
 
+    def heading(self, width: int) -> str:
+        """The title with the first report, in `width` cells: the first outlet's name is cut, so
+        that its time shows."""
+        if self.first_report is None:
+            return self.title
+        outlet, when = self.first_report
+        head = f"{self.title} · first "
+        room = width - cell_len(head) - cell_len(when)
+        if room < _OUTLET_ROOM and cell_len(outlet) > room:
+            return self.title  # the first row of the timeline says it
+        if cell_len(outlet) > room:
+            outlet = set_cell_size(outlet, max(room - 1, 1)) + "…"
+        return f"{head}{outlet}{when}"
 
+
+_TITLE_FRAME = 5  # the cells a border title's frame takes: corners, dashes and spaces
+_OUTLET_ROOM = 6  # fewer cells than this for the first outlet's name: the title leaves the first report out
 _STREAM_EXPLAINED = ("The topic stream: the rest of the story's own related list. These articles are other news "
                      "of the same subject, not reports of this story's news.")
 
@@ -137,15 +155,15 @@ def _event_content(story: Story, sort: str, event: StoryEvent) -> CoverageConten
     if sort != "time":
         entries, stream = sort_related(entries, sort), sort_related(stream, sort)
     first = event.first
+    first_report = None
     if event.alone:
         title = "event · this story alone"
     else:
         # Short: the pane is half the screen, and the first report's time must not be cut off.
         title = f"event · {plural(len(entries), 'article')} · {plural(event.outlets, 'outlet')}"
         if first is not None:
-            title += f" · first {first.article.provider.label}"
-            if first.published is not None:
-                title += f" {first.published.astimezone():%H:%M}"
+            first_report = (first.article.provider.label,
+                            f" {first.published.astimezone():%H:%M}" if first.published is not None else "")
     items: list[Item] = list(entries)
     secondary_from = None
     if stream:
@@ -156,7 +174,7 @@ def _event_content(story: Story, sort: str, event: StoryEvent) -> CoverageConten
     if event.alone:  # nothing to chart: the words say what the rows show
         label = Text(_alone_text(len(stream)), style="italic")
     return CoverageContent(story, sort, items, title, f"coverage by {sort}", chart, label, event, True,
-                           secondary_from)
+                           secondary_from, first_report)
 
 
 def _alone_text(stream: int) -> str:
@@ -240,7 +258,7 @@ class CoveragePane(Vertical):
         if keep is not None:
             cursor = index_of(keep) or 0
         self.list.set_source(TimelineSource(items, index_of(self.picked), content.secondary_from), cursor or 0)
-        self.border_title = content.title
+        self.border_title = content.heading(self.size.width - _TITLE_FRAME)
         self.border_subtitle = content.subtitle
         self.chart_label.update(content.chart_label)
         self.chart.data = content.chart
@@ -252,6 +270,9 @@ class CoveragePane(Vertical):
             self.preview.update(Text(item.explanation, style="italic"))
         else:
             self.show_entry(item)
+
+    def on_resize(self) -> None:
+        self.border_title = self.content.heading(self.size.width - _TITLE_FRAME)
 
     def show_entry(self, entry: TimelineEntry | None) -> None:
         self.show_article(entry.article if entry else None, entry.duplicates if entry else 0)

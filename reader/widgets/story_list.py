@@ -96,7 +96,7 @@ def span_text(span: timedelta | None) -> str:
 class EventSource(_PagedSource):
     """The rows of the events view: one an event. The panes show an event's newest story file."""
 
-    columns = [Column(1), Column(0), Column(11, align="right"), Column(24, dim=True, hide_below=70),
+    columns = [Column(1), Column(0), Column(11, align="right"), Column(24, dim=True, hide_below=100),
                Column(4, dim=True, align="right", hide_below=90), Column(8, align="right")]
     title = "Events · headline · outlets · first report · span · story files"
 

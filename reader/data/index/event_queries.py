@@ -193,7 +193,8 @@ class EventQueries:
                         break
                     db.execute(update + " AND id BETWEEN ? AND ?", (folder, ids[0], ids[-1]))
                 after = ids[-1]
-        # Only a pending article can have lost a variant's last reference.
+        # Only a pending article can have lost a variant's last reference: the pages of pending
+        # keys bound the key ranges looked at.
         after = ""
         while True:
             with self._lock, self._transaction() as db:
@@ -204,7 +205,6 @@ class EventQueries:
                     break
                 db.execute(
                     "DELETE FROM article_variants WHERE folder = ? AND url_key > ? AND url_key <= ?"
-                    " AND url_key IN (SELECT url_key FROM events_pending WHERE folder = article_variants.folder)"
                     " AND NOT EXISTS (SELECT 1 FROM related r CROSS JOIN stories s ON s.id = r.story"
                     "  WHERE r.url_key = article_variants.url_key AND r.variant = article_variants.variant"
                     "  AND s.folder = article_variants.folder)"

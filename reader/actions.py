@@ -93,15 +93,16 @@ class ViewActions:
     def read_outlet(self, label: str, outlet: str) -> None:
         # Off the UI thread: a large outlet in a large folder is thousands of related rows.
         index = self.corpus.index
+        unit = "event" if self.corpus.events_ready else "story"  # what times_first counts
         first, known = index.times_first(outlet)
         rows = index.outlet_articles(outlet)
-        self.call_from_thread(self._show_outlet, label, rows, first, known)
+        self.call_from_thread(self._show_outlet, label, rows, first, known, unit)
 
     @survivable
-    def _show_outlet(self, label: str, rows: list, first: int, known: int) -> None:
+    def _show_outlet(self, label: str, rows: list, first: int, known: int, unit: str) -> None:
         from reader.screens.outlet import OutletScreen
 
-        self.push_screen(OutletScreen(label, rows, first, known),
+        self.push_screen(OutletScreen(label, rows, first, known, unit),
                          lambda story_id: story_id is not None and self.jump_to_story(story_id))
 
     @survivable

@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import startup
 from reader.actions import ViewActions
+from reader.list_actions import ListActions
 from reader.bindings import BINDINGS
 from reader.commands import ReaderCommands
 from reader.data.config import load_config
@@ -26,7 +27,7 @@ from reader.data.corpus import Corpus
 from reader.data.records import Article, Problem, Story
 from reader.errors import report_error, survivable
 from reader.links import copy_link, open_link
-from reader.list_controller import ListController
+from reader.list_controller import EVENTS, ListController
 from reader.messages import ListReady, ScanProgress, StoryLoaded
 from reader.story_view import StoryView, build_story_view
 from reader.widgets.coverage import CoverageList, CoveragePane
@@ -35,12 +36,12 @@ from reader.widgets.key_bar import KeyBar
 from reader.widgets.row_list import RowList
 from reader.widgets.search_bar import SearchBar, SearchInput
 from reader.widgets.status_line import StatusLine
-from reader.widgets.story_list import StoryList, StorySource
+from reader.widgets.story_list import EventSource, StoryList, StorySource
 
 _DETAIL_DELAY = 0.05  # s: holding j down moves the list, and loads only where it stops
 
 
-class ReaderApp(ViewActions, App[None]):
+class ReaderApp(ViewActions, ListActions, App[None]):
     CSS_PATH = "reader.tcss"
     # A short terminal (80x24) gives the coverage list the rows the chart and preview would take.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -87,7 +88,7 @@ class ReaderApp(ViewActions, App[None]):
         # Only what the first frame shows is yielded here: the list, the panes' frames, the
         # status line. The rest is mounted after that frame (see `_mount_the_rest`).
         self.story_list = StoryList(id="stories")
-        self.story_list.border_title = "Stories · title · outlet · date · outlets"
+        self.story_list.border_title = StorySource.title
         yield self.story_list
         with Horizontal(id="lower"):
             with Vertical(id="left"):
@@ -158,17 +159,24 @@ class ReaderApp(ViewActions, App[None]):
 
     @survivable
     def on_scan_progress(self, message: ScanProgress) -> None:
-        self.lists.take_progress(message)
-        if message.ids is not None:
+        news = self.lists.take_progress(message)
+        events_came = news.events_came
+        if message.ids is not None and message.view == self.lists.view:  # else the view changed meanwhile
             self._show_ids(message.ids)
         self._show_new_notices()
         current = self.story_list.current_id()
-        if message.ids is not None and self.lists.loaded and current is not None and current == self.shown_id:
-            # Its file may be the one that changed; its linked stories may be new from the verify pass.
+        if current is not None and self.lists.loaded and (
+                events_came or (message.ids is not None and current == self.shown_id)):
+            # Its file may be the one that changed; its linked stories may be new from the verify
+            # pass; its event is new once events are computed or changed (a load under way may
+            # have read the events before: it is replaced).
             self.load_story(current)
+        if events_came:
+            self.refresh_list()  # the outlets column counts the events
         if message.ids is not None or message.progress.done:
             self.call_after_refresh(_freeze_long_lived)
-        if message.progress.done and self.lists.watch:
+        if news.finished and self.lists.watch:
+            # Once a scan: a second wait would cancel the first, which may have seen a change already.
             self.wait_for_changes(self.lists.next_look_seconds())
         self._update_status()
 
@@ -187,21 +195,29 @@ class ReaderApp(ViewActions, App[None]):
 
     @survivable
     def on_list_ready(self, message: ListReady) -> None:
+        if message.view is not None and message.view != self.lists.view:
+            return  # asked for before the view changed
         self.lists.take_list(message)
         self._show_ids(message.ids)
         self._update_status()
 
-    def _show_ids(self, ids: array) -> None:
+    def _show_ids(self, ids: array, cursor_on: int | None = None, fresh: bool = False) -> None:
+        """Show these ids (of what the list shows now), the cursor staying on its story or event;
+        `fresh`: another list, the cursor on `cursor_on` (an id of theirs), else the first row."""
         story_list = self.story_list
         if not len(ids):
             empty = self.lists.empty_text()
             if empty is not None:
                 story_list.empty_text = empty
-        current = story_list.current_id()
-        source = StorySource(self.corpus, ids)
-        cursor = source.index_of(current) if current is not None else 0
-        story_list.set_source(source, cursor if cursor is not None else story_list.cursor)
-        story_list.border_subtitle = f"sorted by {self.lists.sort}"
+        events = self.lists.view.mode == EVENTS
+        source = EventSource(self.corpus, ids) if events else StorySource(self.corpus, ids)
+        keep = 0
+        if not fresh and story_list.listed is not None and len(story_list.listed):
+            cursor_on, keep = story_list.listed.ids[story_list.cursor], story_list.cursor
+        cursor = source.index_of(cursor_on) if cursor_on is not None else None
+        story_list.set_source(source, cursor if cursor is not None else keep)
+        story_list.border_title = source.title
+        story_list.border_subtitle = f"sorted by {self.lists.shown_sort()}"
 
     def _update_status(self) -> None:
         self.status.show(self.lists.status(self.story_list.row_count))
@@ -212,7 +228,10 @@ class ReaderApp(ViewActions, App[None]):
     def on_row_list_highlighted(self, message: RowList.Highlighted) -> None:
         if isinstance(message.row_list, StoryList):
             story_id = message.row_list.current_id()
-            if story_id is not None and story_id == self.shown_id:
+            # The story being swapped in counts as shown: the cursor may come back to the
+            # one still on screen before the swap is over.
+            on_screen = self._showing.story_id if self._showing is not None else self.shown_id
+            if story_id is not None and story_id == on_screen:
                 return
             if self._detail_timer is not None:
                 self._detail_timer.stop()
@@ -224,7 +243,7 @@ class ReaderApp(ViewActions, App[None]):
             # The list's move is drawn first: the wait for the panes starts after that frame.
             self.call_after_refresh(self._schedule_load)
         elif isinstance(message.row_list, CoverageList):
-            self.coverage.show_entry(message.row_list.current_entry())
+            self.coverage.show_item(message.row_list.current_item())
 
     def _schedule_load(self) -> None:
         if self._detail_timer is not None:
@@ -234,7 +253,11 @@ class ReaderApp(ViewActions, App[None]):
     @survivable
     def on_row_list_selected(self, message: RowList.Selected) -> None:
         if isinstance(message.row_list, StoryList):
-            self.coverage.list.focus()
+            event = self.story_list.current_event()
+            if event is not None:
+                self._open_event(event.id, event.headline)
+            elif self.lists.view.mode != EVENTS:
+                self.coverage.list.focus()
         elif isinstance(message.row_list, LinkedStories):
             story_id = message.row_list.current_story_id()
             if story_id is not None:
@@ -264,8 +287,10 @@ class ReaderApp(ViewActions, App[None]):
         width = self.detail.layout_width()
         # Laid out as Textual would lay it out at that width, so drawing it only copies lines.
         layout = (self.console, self.console_options.update_width(width).update(highlight=False)) if width else None
+        events_ready = self.corpus.events_ready
+        event = self.corpus.story_event(story_id, story) if events_ready and isinstance(story, Story) else None
         view = build_story_view(story_id, story, self.corpus.index.linked_stories(story_id), self.now(),
-                                self.coverage.sort, layout)
+                                self.coverage.sort, layout, event, events_ready)
         if wanted():
             self.post_message(StoryLoaded(view))
 
@@ -274,7 +299,9 @@ class ReaderApp(ViewActions, App[None]):
         view = message.view
         if view.story_id != self.story_list.current_id():
             return
-        if view.story_id == self.shown_id and view.story == self.shown_story:
+        shown = self.coverage.content
+        same_events = (view.coverage.event, view.coverage.events_ready) == (shown.event, shown.events_ready)
+        if view.story_id == self.shown_id and view.story == self.shown_story and same_events:
             if view.linked != self.linked.linked:
                 self.linked.show(view.linked)
             return  # read again after a change elsewhere in the folder: the panes keep their place
@@ -306,28 +333,11 @@ class ReaderApp(ViewActions, App[None]):
         if isinstance(view.story, Story):
             self._read_timer = self.set_timer(self.read_after, self._mark_shown_read)
 
-    @survivable
-    def _mark_shown_read(self) -> None:
-        row = self._current_row()
-        if row is not None and row.id == self.shown_id and not row.read:
-            self.marks.set_read(row.key, True)
-            self._refresh_row(row.id)
-
-    def _current_row(self):
-        source = self.story_list.stories
-        return source.story_row(self.story_list.cursor) if source is not None else None
-
-    def _refresh_row(self, story_id: int) -> None:
-        source = self.story_list.stories
-        if source is not None:
-            source.forget(story_id)
-            self.story_list.reload()
-
     def jump_to_story(self, story_id: int) -> None:
         """Highlight a story, clearing the filter when it hides the story."""
         source = self.story_list.stories
         index = source.index_of(story_id) if source is not None else None
-        if index is None and self.lists.filtered():
+        if index is None and (self.lists.filtered() or self.lists.view.mode == EVENTS):
             self.search_bar.input.value = ""
             self.search_bar.show_error(None)
             self.search_bar.display = False
@@ -383,22 +393,6 @@ class ReaderApp(ViewActions, App[None]):
 
     # ------------------------------------------------------------------ marks and links
 
-    @survivable
-    def action_toggle_read(self) -> None:
-        row = self._current_row()
-        if row is not None:
-            self.marks.set_read(row.key, not row.read)
-            if self._read_timer is not None:
-                self._read_timer.stop()  # a story marked unread by hand stays unread
-            self._refresh_row(row.id)
-
-    @survivable
-    def action_toggle_star(self) -> None:
-        row = self._current_row()
-        if row is not None:
-            self.marks.set_starred(row.key, not row.starred)
-            self._refresh_row(row.id)
-
     def target(self) -> Article | None:
         """The article the link keys act on: the related one when that pane has focus."""
         if isinstance(self.focused, CoverageList):
@@ -423,6 +417,9 @@ class ReaderApp(ViewActions, App[None]):
 
     @survivable
     def action_back(self) -> None:
+        if self.story_list.has_focus and self.lists.view.event_id is not None:
+            self.action_toggle_events()  # from one event's story files back to the events
+            return
         self.story_list.focus()
 
     # ------------------------------------------------------------------ errors, quitting

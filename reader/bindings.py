@@ -9,6 +9,7 @@ BINDINGS = [
     Binding("question_mark", "help", "Help", id="help"),
     Binding("slash", "search", "Search", id="search"),
     Binding("s", "cycle_sort", "Sort", id="cycle_sort"),
+    Binding("v", "toggle_events", "Events", id="toggle_events"),
     Binding("u", "toggle_unread", "Unread", id="toggle_unread"),
     Binding("m", "toggle_read", "Read", show=False, id="toggle_read"),
     Binding("asterisk", "toggle_star", "Star", id="toggle_star"),

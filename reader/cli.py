@@ -12,7 +12,7 @@ from reader import __version__, startup
 from reader.data.sanitize import shown_path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-_COMMANDS = ("check", "export")
+_COMMANDS = ("check", "export", "events")
 
 
 def bundled_seeds() -> Path:
@@ -43,8 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader",
         description="A terminal reader for folders of news stories and their related coverage.",
-        epilog="Commands: `reader check PATH` lists bad files; `reader export PATH` prints stories. "
-        "See `reader check --help` and `reader export --help`.",
+        epilog="Commands: `reader check PATH` lists bad files; `reader export PATH` prints stories; "
+        "`reader events PATH` lists the news events across them. See `reader COMMAND --help`.",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     parser.add_argument("path", nargs="?", help="a folder of story files, or one file (default: the bundled seeds)")
@@ -59,6 +59,17 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
             description="List every file under PATH that cannot be read as a story. "
             "Exit status 0 when there are none, 1 when there are some, 2 on a usage error.",
         )
+    elif command == "events":
+        parser = argparse.ArgumentParser(
+            prog="reader events",
+            description="Print the events under PATH, newest first (by their first report): the articles, "
+            "from every story file and related list, that report one piece of news. Only events that "
+            "hold a story file are listed.")
+        parser.add_argument("--format", choices=("json", "markdown"), default="json",
+                            help="json: every event as data; markdown: a digest with each event's timeline "
+                            "(default json)")
+        parser.add_argument("--filter", metavar="QUERY",
+                            help="only the events with a story file that matches a query, as in the app")
     else:
         parser = argparse.ArgumentParser(
             prog="reader export", description="Print every story under PATH, newest first."
@@ -68,7 +79,7 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--filter", metavar="QUERY",
                             help='only the stories that match a query, as in the app: words, "phrases", '
                             "provider:NAME topic:NAME after:DATE before:DATE quality>N heat>N related>N "
-                            "is:read is:unread is:starred, -term")
+                            "is:read is:unread is:starred event:ID, -term")
     parser.add_argument("path", help="a folder of story files, or one file")
     _common(parser)
     return parser
@@ -120,6 +131,8 @@ def _run(command: str, args: argparse.Namespace) -> int:
             print(f"reader: {notice}", file=sys.stderr)
         if command == "check":
             return _check(corpus)
+        if command == "events":
+            return _events(corpus, args)
         return _export(corpus, args)
     finally:
         corpus.close()
@@ -148,6 +161,22 @@ def _export(corpus, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     corpus.scan(whole=True)
     write(corpus, corpus.story_ids("newest", where, params), args.format, sys.stdout)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _events(corpus, args: argparse.Namespace) -> int:
+    from reader.data.event_export import write_events_json, write_events_markdown
+    from reader.data.query import QueryError, parse_query
+
+    try:
+        query = parse_query(args.filter or "")
+    except QueryError as error:
+        print(f"reader: --filter: {error.message} (at character {error.position + 1})", file=sys.stderr)
+        return EXIT_USAGE
+    corpus.scan()
+    ids = corpus.event_ids("newest", query)
+    (write_events_json if args.format == "json" else write_events_markdown)(corpus, ids, sys.stdout)
     sys.stdout.flush()
     return EXIT_OK
 

@@ -10,7 +10,10 @@ from textual.content import Content
 # (title, what it does, app action). The palette lists every one of them.
 ACTIONS: list[tuple[str, str, str]] = [
     ("Search", "Filter the list with a query (/)", "search"),
-    ("Cycle sort", "Newest, oldest, quality, heat, coverage, provider, title (s)", "cycle_sort"),
+    ("Cycle sort", "Newest, oldest, quality, heat, coverage, provider, title; relevance with a query (s)",
+     "cycle_sort"),
+    ("Events view", "List events (each piece of news once) instead of stories, or stories again (v)",
+     "toggle_events"),
     ("Only unread", "Show only unread stories, or all again (u)", "toggle_unread"),
     ("Topics", "Every topic with its number of stories; pick one to filter (t)", "topics"),
     ("Providers", "Every outlet with its number of stories; pick one to filter (p)", "providers"),

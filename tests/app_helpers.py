@@ -21,13 +21,15 @@ def make_app(path, **options) -> ReaderApp:
     return app
 
 
-async def settle(pilot, app: ReaderApp, rounds: int = 300) -> None:
-    """Wait until the folder is loaded and the highlighted story is shown."""
+async def settle(pilot, app: ReaderApp, rounds: int = 1000) -> None:
+    """Wait until the folder is loaded, its events computed, and the highlighted story shown
+    with its event."""
     for _ in range(rounds):
         await pilot.pause(0.01)
         story_list = app.query_one(StoryList)
         current = story_list.current_id()
-        if app.lists.loaded and (current is None or app.shown_id == current):
+        shown = current is not None and app.shown_id == current and app.coverage.content.events_ready
+        if app.lists.loaded and app.lists.events_ready and (current is None or shown):
             await pilot.pause()
             return
     raise AssertionError("the app did not settle")
@@ -55,3 +57,12 @@ async def highlight_second_story(pilot, app: ReaderApp) -> None:
     await settle(pilot, app)
     await pilot.press("j")
     await settle(pilot, app)
+
+
+async def to_the_stream(pilot, app: ReaderApp) -> None:
+    """From the coverage pane's first row, press j down to the topic stream's first article."""
+    start = app.coverage.content.secondary_from
+    assert start is not None, "the shown story has no topic stream"
+    for _ in range(start):
+        await pilot.press("j")
+    assert app.coverage.list.cursor == start

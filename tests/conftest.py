@@ -107,13 +107,53 @@ def indexed_outcome(folder: Path, rel: str, **options):
     return next((row for row in rows.values() if row.path == rel), None)
 
 
+def event_story_text(title: str, url: str, outlet: str, published: str, excerpt: str = "",
+                     related: list[dict] = ()) -> str:
+    """A story file whose excerpt and related items are given (events read them), the domain from the URL."""
+    import json
+
+    lines = ["---", f"title: {json.dumps(title)}", f"excerpt: {json.dumps(excerpt or title)}",
+             f"publishedDateTime: {published}", f"webUrl: {json.dumps(url)}", "provider:",
+             f"  name: {json.dumps(outlet)}", f"  domain: {url.split('/')[2]}"]
+    if related:
+        lines.append("related:")
+        for item in related:
+            lines += [f"  - title: {json.dumps(item['title'])}",
+                      f"    excerpt: {json.dumps(item.get('excerpt', item['title']))}",
+                      f"    publishedDateTime: {item['published']}",
+                      f"    webUrl: {json.dumps(item['url'])}",
+                      "    provider:", f"      name: {json.dumps(item['outlet'])}",
+                      f"      domain: {item['url'].split('/')[2]}"]
+    return "\n".join([*lines, "---", ""])
+
+
+def related_item(title: str, url: str, outlet: str, published: str) -> dict:
+    return {"title": title, "url": url, "outlet": outlet, "published": published}
+
+
+def background_text(count: int = 150, name: str = "bg") -> str:
+    """An old story whose related list makes common words common, as in a real folder: events
+    weigh a word by how rare it is, and in a folder of a few articles every word is rare."""
+    topics = ["storage", "database", "kubernetes", "security", "networking", "analytics", "identity", "devops"]
+    related = [related_item(f"Microsoft cloud {topics[i % len(topics)]} update {name}{i} {name}x{i}",
+                            f"https://filler{i % 13}.example/{name}/{i}", f"Filler {i % 13}",
+                            f"2019-{1 + i % 6:02d}-{1 + i % 27:02d}T{i % 24:02d}:00:00Z") for i in range(count)]
+    return event_story_text(f"Background of the folder {name}", f"https://filler.example/{name}", "Filler",
+                            "2019-01-01T00:00:00Z", related=related)
+
+
+# Two write-ups of one piece of news, from two outlets: one event.
+ONE_NEWS = ("Contoso to acquire Fabrikam for $2 billion in quantum storage deal",
+            "Fabrikam acquisition: Contoso pays $2 billion for quantum storage maker")
+
+
 @pytest.fixture
 def linked_pair(make_folder):
-    """Two stories, First and Second (the newer), that share one related article."""
-    shared = {"title": "Shared", "url": "https://shared.example/x"}
+    """Two stories of one event, First and Second (the newer), and an old background story."""
     return make_folder({
-        "a.md": story_text("First", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
-        "b.md": story_text("Second", url="https://example.com/2", published="2020-06-02T00:00:00Z", related=[shared]),
+        "a.md": event_story_text(f"First: {ONE_NEWS[0]}", "https://alpha.example/1", "Alpha", "2020-06-01T00:00:00Z"),
+        "b.md": event_story_text(f"Second: {ONE_NEWS[1]}", "https://beta.example/2", "Beta", "2020-06-02T00:00:00Z"),
+        "bg.md": background_text(),
     })
 
 

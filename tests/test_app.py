@@ -16,7 +16,7 @@ from reader.widgets.detail import DetailPane
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text as _lines, settle, highlight_second_story, wait_for
+from app_helpers import make_app, screen_text as _lines, settle, highlight_second_story, to_the_stream, wait_for
 from conftest import SEEDS, story_text
 
 
@@ -98,10 +98,11 @@ async def test_tab_enter_and_escape_move_between_panes():
         await pilot.press("enter")
         assert isinstance(app.focused, CoverageList)
         coverage = app.query_one(CoverageList)
-        assert coverage.row_count == 29  # the story's own report, then its 28 related articles
-        assert coverage.entries[0].lag_text == "first"  # the Washington Post, 40 minutes before CBS
+        # The story's event, the stream's heading, the rest of its 28 related articles.
+        assert len(coverage.entries) == 29 and coverage.row_count == 30
+        assert coverage.entries[0].lag_text == "first"
         assert [entry.is_story for entry in coverage.entries].count(True) == 1
-        await pilot.press("j")
+        await pilot.press("j", "j")
         await pilot.pause()
         article = coverage.current()
         assert article.title[:30] in _lines(app)  # the preview shows the highlighted article
@@ -152,9 +153,11 @@ async def test_open_on_the_coverage_pane_opens_the_related_article(monkeypatch):
     monkeypatch.setattr("reader.links.no_browser", lambda: None)  # as on a desktop
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("enter", "j", "o")  # the story's own report first, then GeekWire's
+        await pilot.press("enter")
+        await to_the_stream(pilot, app)  # GeekWire's: the story's related list, not its event
+        await pilot.press("o")
         assert opened == ["https://www.geekwire.com/2020/congressman-slams-amazons-use-facial-recognition-technology-calls-new-disclosures/"]
-        assert app.query_one(CoverageList).entries[0].is_story
+        assert [entry.is_story for entry in app.query_one(CoverageList).entries].count(True) == 1
 
 
 async def test_open_says_when_there_is_no_browser_to_open_with(monkeypatch):
@@ -261,7 +264,7 @@ async def test_help_explains_the_marks():
         text = _lines(app)
         for mark in ("•", "★", "▶", "◆"):
             assert f"  {mark} " in text
-        assert "the first report" in text
+        assert "the event's first report" in text
 
 async def test_a_scan_that_fails_says_so_instead_of_reading_for_ever(make_folder, monkeypatch):
     folder = make_folder({"a.md": story_text("Fine")})

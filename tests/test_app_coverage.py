@@ -9,12 +9,19 @@ from reader.screens.compare import CompareScreen
 from reader.screens.export import ExportScreen
 from reader.screens.outlet import OutletScreen
 from reader.screens.raw import RawScreen
-from reader.widgets.coverage import CoverageList, CoveragePane
+from reader.widgets.coverage import CoverageList, CoveragePane, Heading
 from reader.widgets.detail import LinkedStories
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text, settle, highlight_second_story, wait_for
-from conftest import SEEDS, story_text
+from app_helpers import make_app, screen_text, settle, highlight_second_story, to_the_stream, wait_for
+from conftest import ONE_NEWS, SEEDS, background_text, event_story_text, story_text
+
+
+def _stream(coverage: CoverageList) -> list:
+    """The entries below the heading row: the story's topic stream."""
+    items = coverage.items
+    heading = next(i for i, item in enumerate(items) if isinstance(item, Heading))
+    return items[heading + 1:]
 
 
 async def test_c_orders_the_coverage_by_time_quality_and_provider():
@@ -22,13 +29,14 @@ async def test_c_orders_the_coverage_by_time_quality_and_provider():
     async with app.run_test(size=(120, 40)) as pilot:
         await highlight_second_story(pilot, app)
         coverage = app.query_one(CoverageList)
-        times = [entry.published for entry in coverage.entries]
+        assert len(coverage.entries) == 29 and len(_stream(coverage)) > 1
+        times = [entry.published for entry in _stream(coverage)]
         assert times == sorted(times)
         await pilot.press("c")
-        qualities = [entry.article.quality for entry in coverage.entries]
+        qualities = [entry.article.quality for entry in _stream(coverage)]
         assert qualities == sorted(qualities, reverse=True)
         await pilot.press("c")
-        names = [entry.article.provider.label.casefold() for entry in coverage.entries]
+        names = [entry.article.provider.label.casefold() for entry in _stream(coverage)]
         assert names == sorted(names)
         assert "coverage by provider" in screen_text(app)
 
@@ -37,7 +45,9 @@ async def test_x_compares_an_article_with_the_story_and_space_picks_another():
     app = make_app(SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await highlight_second_story(pilot, app)
-        await pilot.press("enter", "x")  # the first report (Washington Post) against the story (CBS)
+        await pilot.press("enter")
+        await to_the_stream(pilot, app)  # the stream's earliest: the Washington Post
+        await pilot.press("x")
         assert isinstance(app.screen, CompareScreen)
         assert app.screen.left.provider.name == "CBS News"
         assert app.screen.right.provider.name == "Washington Post"
@@ -53,30 +63,33 @@ async def test_outlet_view_lists_an_outlets_articles_and_goes_to_the_story():
     app = make_app(SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await highlight_second_story(pilot, app)
-        await pilot.press("enter", "P")  # the Washington Post, from the coverage pane
+        await pilot.press("enter")
+        await to_the_stream(pilot, app)
+        await pilot.press("P")  # the Washington Post, from the coverage pane's stream
         await wait_for(pilot, lambda: isinstance(app.screen, OutletScreen))
         text = screen_text(app)
         assert "Washington Post" in text
-        assert "first to report 1 of 2 stories" in text
+        # Its one article is an event of its own, first in it.
+        assert "first to report 1 event (of 1 it reported)" in text
         await pilot.press("enter")
         assert not isinstance(app.screen, OutletScreen)
         story_list = app.query_one(StoryList)
         assert story_list.stories.story_row(story_list.cursor).provider == "CBS News"
 
 
-async def test_linked_stories_share_related_articles_and_enter_goes_there(make_folder):
-    shared = {"title": "The shared article", "url": "https://shared.example/article", "provider": "Shared"}
+async def test_linked_stories_are_the_other_files_of_the_event_and_enter_goes_there(make_folder):
     folder = make_folder({
-        "a.md": story_text("First story", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
-        "b.md": story_text("Second story", url="https://example.com/2", published="2020-06-02T00:00:00Z",
-                           related=[{**shared, "url": "https://www.shared.example/article/"}]),
-        "c.md": story_text("Unrelated story", url="https://example.com/3", published="2020-06-03T00:00:00Z"),
+        "a.md": event_story_text(f"First story: {ONE_NEWS[0]}", "https://alpha.example/1", "Alpha", "2020-06-01T00:00:00Z"),
+        "b.md": event_story_text(f"Second story: {ONE_NEWS[1]}", "https://beta.example/2", "Beta", "2020-06-02T00:00:00Z"),
+        "c.md": event_story_text("Unrelated story on Woodgrove earnings", "https://gamma.example/3", "Gamma",
+                                 "2020-06-03T00:00:00Z"),
+        "bg.md": background_text(),
     })
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         linked = app.query_one(LinkedStories)
-        assert not linked.display  # the newest story shares nothing
+        assert not linked.display  # the newest story's event has no other file
         await pilot.press("j")
         await settle(pilot, app)
         await wait_for(pilot, lambda: linked.display)
@@ -84,7 +97,7 @@ async def test_linked_stories_share_related_articles_and_enter_goes_there(make_f
         linked.focus()
         await pilot.press("enter")
         story_list = app.query_one(StoryList)
-        assert story_list.stories.story_row(story_list.cursor).title == "First story"
+        assert story_list.stories.story_row(story_list.cursor).title.startswith("First story")
 
 
 async def test_r_shows_the_file_as_it_is_on_disk(make_folder):
@@ -132,12 +145,18 @@ async def test_lags_of_months_show_whole_and_a_lone_article_draws_no_bar(make_fo
         await settle(pilot, app)
         text = screen_text(app)
         assert "+183d " in text  # days alone past a hundred: the lag column holds them whole
-        assert "per day from" in text
+        # Its event is itself alone: the chart (of the event) has one article, so no bar.
+        assert app.coverage.chart.data == []
+        assert "event · this story alone" in text
+        assert "No other article reports this story's news; 1 related" in text  # said in words, wrapped
+        assert app.coverage.content.chart_label.plain == (
+            "No other article reports this story's news; 1 related article below is its topic stream.")
         await pilot.press("j")
         await settle(pilot, app)
         coverage = app.query_one(CoveragePane)
         assert coverage.chart.data == []  # one bar would fill the chart's whole width
-        assert "1 article in the hour from" in screen_text(app)
+        assert coverage.content.chart_label.plain == (
+            "No other article reports this story's news, and it lists no related articles.")
 
 
 async def test_a_short_terminal_gives_the_coverage_list_the_chart_label_and_preview_rows():
@@ -150,7 +169,7 @@ async def test_a_short_terminal_gives_the_coverage_list_the_chart_label_and_prev
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
         await highlight_second_story(pilot, app)
-        assert "per day from" in screen_text(app)
+        assert app.coverage.content.chart_label.plain in screen_text(app)
 
 
 async def test_an_article_listed_twice_is_one_row_marked_with_its_copies(make_folder):
@@ -159,21 +178,21 @@ async def test_an_article_listed_twice_is_one_row_marked_with_its_copies(make_fo
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("enter", "j")
+        await pilot.press("enter", "j", "j")  # past the story (its event alone) and the stream's heading
         text = screen_text(app)
         assert "2× Said twice" in text
         assert "Listed 2 times" in text
 
 
 async def test_linked_stories_say_when_they_are_cut_to_the_ones_sharing_most(make_folder):
-    shared = {"title": "Shared", "url": "https://shared.example/x"}
-    folder = make_folder({f"s{n:02}.md": story_text(f"Story {n}", url=f"https://example.com/{n}",
-                                                   published=f"2020-06-01T{n % 24:02}:{n // 24:02}:00Z", related=[shared])
-                          for n in range(52)})
-    app = make_app(folder)
+    # 52 outlets carry one press release: one event, whose words are rare only among many other articles
+    files = {f"s{n:02}.md": event_story_text(ONE_NEWS[0], f"https://outlet{n}.example/{n}", f"Outlet {n}",
+                                             f"2020-06-01T{n % 24:02}:{n // 24:02}:00Z") for n in range(52)}
+    files.update({f"bg{n}.md": background_text(150, f"bg{n}") for n in range(8)})
+    app = make_app(make_folder(files))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await wait_for(pilot, lambda: "Also covering these articles (the 50 sharing most)" in screen_text(app))
+        await wait_for(pilot, lambda: "Other stories of this event (the 50 sharing most)" in screen_text(app))
 
 
 async def test_raw_view_jumps_to_its_ends_with_g_and_G(make_folder):

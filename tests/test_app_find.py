@@ -163,10 +163,10 @@ async def test_no_match_leaves_no_linked_stories_behind(linked_pair):
     app = make_app(linked_pair)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await wait_for(pilot, lambda: "Also covering" in screen_text(app))
+        await wait_for(pilot, lambda: "Other stories of this event" in screen_text(app))
         await pilot.press("slash", *"nothingmatches")
         await wait_for(pilot, lambda: "No story matches" in screen_text(app))
-        await wait_for(pilot, lambda: "Also covering" not in screen_text(app))
+        await wait_for(pilot, lambda: "Other stories of this event" not in screen_text(app))
 
 
 async def _pick(pilot, app, key: str, value: str) -> None:

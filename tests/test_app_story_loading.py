@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 import reader.app
-import reader.widgets.coverage
+import reader.data.event_view
 from reader.messages import StoryLoaded
 from reader.story_view import StoryView, build_story_view
 from reader.widgets.detail import LaidOut
@@ -81,13 +81,13 @@ async def test_the_panes_are_built_in_the_worker_and_the_ui_thread_swaps_a_prepa
     app = make_app(_three_stories(make_folder))
     timeline_threads: list[str] = []
     shown: list = []
-    timeline = reader.widgets.coverage.timeline
+    timeline = reader.data.event_view.timeline
 
     def spy_timeline(story):
         timeline_threads.append(threading.current_thread().name)
         return timeline(story)
 
-    monkeypatch.setattr(reader.widgets.coverage, "timeline", spy_timeline)
+    monkeypatch.setattr(reader.data.event_view, "timeline", spy_timeline)  # the event's timeline
     show_view = type(app)._show_view
 
     def spy_show(self, view):

@@ -96,8 +96,10 @@ def test_export_order_and_values(tmp_path, capsys):
     new = data[0]
     assert new["published"] == "2020-12-31T22:00:00Z" and new["url"] is None
     assert new["provider"] == {"name": "P", "domain": "p.com"} and new["quality"] == 5 and new["heat"] is None
+    related_event = new["related"][0].pop("event")
     assert new["related"] == [{"title": "R", "excerpt": "", "published": None, "url": "https://r",
                                "provider": {"name": "", "domain": ""}, "quality": 9}]
+    assert isinstance(related_event, int) and new["event"] is None  # no URL of its own: no event
     assert data[3]["title"] == "E[@click=app.quit]x[/]" and data[4]["published"] is None
 
 

@@ -257,7 +257,8 @@ def test_an_outlet_article_in_several_stories_coverage_is_one_row(make_folder):
     assert corpus.rows([story_id])[story_id].title == "New story"
 
 
-def test_linked_stories_count_a_shared_article_once(make_folder):
+def test_before_events_linked_stories_count_a_shared_article_once(make_folder, monkeypatch):
+    monkeypatch.setattr(Corpus, "_after_scan_update_events", lambda *args: None)
     shared = {"title": "Shared", "url": "https://shared.example/x", "provider": "Shared"}
     folder = make_folder({
         "a.md": story_text("A", url="https://example.com/1", published="2020-06-01T00:00:00Z", related=[shared]),
@@ -271,7 +272,8 @@ def test_linked_stories_count_a_shared_article_once(make_folder):
     assert corpus.index.linked_stories(ids["A"]) == [(ids["B"], "B", 1)]
 
 
-def test_linked_stories_rank_by_distinct_shared_articles(make_folder):
+def test_before_events_linked_stories_rank_by_distinct_shared_articles(make_folder, monkeypatch):
+    monkeypatch.setattr(Corpus, "_after_scan_update_events", lambda *args: None)
     one = {"title": "One", "url": "https://shared.example/1", "provider": "Shared"}
     two = {"title": "Two", "url": "https://shared.example/2", "provider": "Shared"}
     folder = make_folder({

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from app_helpers import make_app, settle
+from app_helpers import make_app, settle, to_the_stream
 from conftest import SEEDS, story_text
+from test_event_store import deal_folder
 
 
 def seeds_app():
@@ -70,7 +71,9 @@ def test_compare_screen(snap_compare):
         await settle(pilot, pilot.app)
         await pilot.press("j")
         await settle(pilot, pilot.app)
-        await pilot.press("enter", "x")
+        await pilot.press("enter")
+        await to_the_stream(pilot, pilot.app)  # the stream's first: the Washington Post
+        await pilot.press("x")
         await pilot.pause()
 
     assert snap_compare(seeds_app(), terminal_size=(120, 40), run_before=before)
@@ -83,3 +86,29 @@ def test_raw_screen(snap_compare):
         await pilot.pause()
 
     assert snap_compare(seeds_app(), terminal_size=(120, 40), run_before=before)
+
+
+def deal_app(make_folder):
+    app = make_app(deal_folder(make_folder), display_name="deal")
+    app.theme = "textual-dark"
+    return app
+
+
+def test_coverage_pane_with_an_event_and_its_topic_stream(snap_compare, make_folder):
+    async def before(pilot):
+        await settle(pilot, pilot.app)
+        await pilot.press("j")  # Alpha's story: the wire's, its own and Beta's articles, then the stream
+        await settle(pilot, pilot.app)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(deal_app(make_folder), terminal_size=(120, 40), run_before=before)
+
+
+def test_events_view(snap_compare, make_folder):
+    async def before(pilot):
+        await settle(pilot, pilot.app)
+        await pilot.press("v", "j")  # the deal's row
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(deal_app(make_folder), terminal_size=(120, 40), run_before=before)

@@ -65,8 +65,11 @@ def test_reader_shows_the_seeds_in_a_real_terminal(terminal):
     shown = wait_for(session, "2 stories")
     assert "Amazon Implements 1 Year Moratorium" in shown
     keys(session, "j")
-    wait_for(session, "story + 28 related · 27 outlets")
-    wait_for(session, "Washington Post")  # it reported first
+    wait_for(session, "event · 4 articles")  # the CBS story's event, once events are computed
+    wait_for(session, "topic stream · 25 more")  # the rest of its 28 related
+    keys(session, "v")
+    shown = wait_for(session, "2 events")
+    assert "Events · headline" in shown
     keys(session, "q")
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and "Stories" in screen(session):

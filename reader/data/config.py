@@ -21,7 +21,7 @@ missing file means the defaults. For example::
     quit = "q,ctrl+q"
 
 The actions and their default keys are in ACTIONS: quit, help, search,
-cycle_sort (or sort), toggle_unread (or unread), toggle_read (or read),
+cycle_sort (or sort), toggle_events (or events), toggle_unread (or unread), toggle_read (or read),
 toggle_star (or star), topics, providers, raw, cycle_coverage_sort,
 pick_compare, compare, outlet_view, export, open_link, copy_link and
 problems. In `Config.keys` they are always the full names (the Binding ids),
@@ -50,6 +50,7 @@ ACTIONS: dict[str, str] = {
     "help": "question_mark",
     "search": "slash",
     "cycle_sort": "s",
+    "toggle_events": "v",
     "toggle_unread": "u",
     "toggle_read": "m",
     "toggle_star": "asterisk",
@@ -71,6 +72,7 @@ ALIASES: dict[str, str] = {
     "read": "toggle_read",
     "unread": "toggle_unread",
     "sort": "cycle_sort",
+    "events": "toggle_events",
 }
 
 # Textual's names for characters whose Unicode names it shortens (textual.keys).

@@ -9,9 +9,15 @@ from array import array
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from reader.data.event_keeper import EventKeeper
 from reader.data.discover import DEFAULT_MAX_BYTES, FileInfo, find_files
 from reader.data.index import SORTS, Index, verified_figures
-from reader.data.query import Query, compile_parts, compile_query
+from reader.data.coverage import url_key
+from reader.data.dates import from_epoch
+from reader.data.event_view import EVENT_SORTS, EventFirst, EventRow, StoryEvent
+from reader.data.event_view import story_event as build_story_event
+from reader.data.index.event_queries import article_record
+from reader.data.query import Query, Term, compile_parts, compile_query
 from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow, Verified, entry_of
 from reader.data.state import MarkStore
 
@@ -27,6 +33,8 @@ _READ_HERE_FIRST = 1  # chunks read in this process first: a small folder needs 
 # (its writes are Python work too) competes with drawing it.
 _LIST_SHOWN_SECONDS = 0.15
 _CHUNKS_IN_FLIGHT = 8
+# The order of a search beside SORTS: stories whose own text matches first (see Corpus.query_ids).
+RELEVANCE = "relevance"
 
 
 def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
@@ -218,6 +226,7 @@ class Corpus:
         self.index = Index(self.root, cache_file() if use_cache else None, max_bytes, self.marks)
         self._watch: FolderWatch | None = None
         self._watch_started = False
+        self.events = EventKeeper(self.index)
 
     @property
     def notices(self) -> list[str]:
@@ -286,8 +295,17 @@ class Corpus:
             return progress
         self._count(progress)
         progress.done = True
+        progress.events_ready = self.events_ready  # as they stand: a report follows if they change
         report(progress)
+        self._after_scan_update_events(progress, report)
         return progress
+
+    def _after_scan_update_events(self, progress: LoadProgress, report) -> None:
+        """After the full parse: the events of what changed (all of them the first time)."""
+        progress.events_ready = self.events_ready
+        if self.events.update():
+            progress.events_ready = True
+            report(progress)
 
     def _count(self, progress: LoadProgress) -> None:
         progress.stories = self.index.story_count()
@@ -396,6 +414,9 @@ class Corpus:
 
     def first_story_ids(self, sort: str, query: Query, limit: int) -> array:
         """The first `limit` story ids of a query in a named order, as quickly as the index allows."""
+        sort = self.applied_sort(sort, query)
+        if sort == RELEVANCE:
+            return self.query_ids(sort, query, limit)
         parts = compile_parts(query, first_rows=True)
         found = None
         if sort == "newest" and parts.match is not None:
@@ -406,8 +427,71 @@ class Corpus:
             return found
         return self.story_ids(sort, *compile_query(query, first_rows=True), limit=limit)
 
+    def query_ids(self, sort: str, query: Query, limit: int | None = None) -> array:
+        """Story ids of a query in a named order (SORTS, or RELEVANCE: the stories whose own
+        title, excerpt or provider match before those that match only through their related
+        coverage, newest first within each; see applied_sort)."""
+        where, params = compile_query(query, first_rows=limit is not None)
+        sort = self.applied_sort(sort, query)
+        if sort != RELEVANCE:
+            return self.story_ids(sort, where, params, limit)
+        own = "{title excerpt provider} : (" + compile_parts(query).match + ")"
+        order = f"s.search_rowid IN (SELECT rowid FROM search WHERE search MATCH ?) DESC, {SORTS['newest']}"
+        return self.index.story_ids(order, where, [*params, own], limit)
+
+    @staticmethod
+    def applied_sort(sort: str, query: Query) -> str:
+        """The order a list in `sort` is really in, for the status: relevance needs words to match,
+        else it is newest first."""
+        if sort == RELEVANCE and compile_parts(query).match is None:
+            return "newest"
+        return sort
+
     def rows(self, ids: Sequence[int]) -> dict[int, StoryRow]:
         return self.index.rows(ids)
+
+    # ------------------------------------------------------------------ events
+
+    @property
+    def events_ready(self) -> bool:
+        """Whether the folder's events are computed (the scan computes them after the full parse)."""
+        return self.events.ready
+
+    def story_event(self, story_id: int, story: Story) -> StoryEvent | None:
+        """The story's event and the rest of its related list; None while events are not ready
+        (or for a story with no URL of its own)."""
+        if not self.events_ready:
+            return None
+        found = self.index.story_event_members(story_id)
+        if found is None:
+            return None
+        event_id, rows = found
+        own = url_key(story.article.web_url)
+        members = [article_record(row) for row in rows if row[0] != own]
+        return build_story_event(event_id, story, members, {row[0] for row in rows} | {own})
+
+    def event_ids(self, sort: str = "newest", query: Query = Query(), unread_only: bool = False) -> array:
+        """Ids of the events (those holding a story file) in a named order (EVENT_SORTS): an event
+        matches the query when any of its story files does, and is unread while any of them is."""
+        if unread_only:
+            query = Query((*query.terms, Term("is", "unread")))
+        return self.index.event_ids(EVENT_SORTS[sort], *compile_query(query))
+
+    def article_event_ids(self, story: Story) -> dict[str, int]:
+        """URL key -> event id for the story's own article and its related items ({} while not ready)."""
+        if not self.events_ready:
+            return {}
+        return self.index.event_ids_of({url_key(a.web_url) for a in (story.article, *story.related)} - {""})
+
+    def event_rows(self, ids: Sequence[int]) -> dict[int, EventRow]:
+        return {row[0]: EventRow(row[0], row[1], row[2], row[3], row[4],
+                                 EventFirst(row[5], row[6], row[7], from_epoch(row[8]), row[9]),
+                                 from_epoch(row[10]), bool(row[11]))
+                for row in self.index.event_rows(ids)}
+
+    def event_story_ids(self, event_id: int) -> array:
+        """The event's story files, newest first (the same as the query event:ID)."""
+        return self.index.event_story_ids(event_id)
 
     def marks_of(self, key: str) -> tuple[bool, bool]:
         """(read, starred) for a story key."""

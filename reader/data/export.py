@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 
 from reader.data.corpus import Corpus
-from reader.data.coverage import distinct_outlets
+from reader.data.coverage import distinct_outlets, url_key
 from reader.data.dates import to_utc_text
 from reader.data.index import story_key
 from reader.data.records import Article, Story, entry_of
@@ -20,8 +20,12 @@ def _provider(article: Article) -> dict:
     return {"name": article.provider.name, "domain": article.provider.domain}
 
 
-def story_to_dict(story: Story, read: bool = False, starred: bool = False) -> dict:
+def story_to_dict(story: Story, read: bool = False, starred: bool = False,
+                  events: Mapping[str, int] | None = None) -> dict:
+    """A story as plain data; `events` (URL key -> event id) gives each article its `event`
+    (null when unknown: an event of its own)."""
     article = story.article
+    events = events or {}
     return {
         "path": story.path,
         "title": article.title,
@@ -37,6 +41,7 @@ def story_to_dict(story: Story, read: bool = False, starred: bool = False) -> di
         "outlets": distinct_outlets(story),
         "read": read,
         "starred": starred,
+        "event": events.get(url_key(article.web_url)),
         "related": [
             {
                 "title": item.title,
@@ -45,6 +50,7 @@ def story_to_dict(story: Story, read: bool = False, starred: bool = False) -> di
                 "url": item.web_url or None,
                 "provider": _provider(item),
                 "quality": item.quality,
+                "event": events.get(url_key(item.web_url)),
             }
             for item in story.related
         ],
@@ -66,8 +72,9 @@ def write_json(corpus: Corpus, ids: Iterable[int] | None, out) -> int:
     out.write("[")
     for story in iter_stories(corpus, ids):
         read, starred = marks(story_key(entry_of(story)))
+        events = corpus.article_event_ids(story)
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(story_to_dict(story, read, starred), ensure_ascii=False))
+        out.write(json.dumps(story_to_dict(story, read, starred, events), ensure_ascii=False))
         count += 1
     out.write("\n]\n" if count else "]\n")
     return count

@@ -14,6 +14,7 @@ A query is terms separated by spaces; a story must match every term.
     heat>N              the same
     related>N           the number of related articles, the same
     is:read  is:unread  is:starred
+    event:ID            the story files of one event (its id, as the event list and the export give it)
     -TERM               any term above, left out: -word, -"a phrase", -provider:cnbc, -is:read
 
 Field names and values are case-insensitive. Text with spaces is quoted; inside
@@ -79,7 +80,7 @@ class QueryError(ValueError):
 TEXT_FIELDS = ("provider", "domain", "topic")
 DATE_FIELDS = ("after", "before")
 NUMBER_FIELDS = ("quality", "heat", "related")
-FIELDS = (*TEXT_FIELDS, *DATE_FIELDS, *NUMBER_FIELDS, "is")
+FIELDS = (*TEXT_FIELDS, *DATE_FIELDS, *NUMBER_FIELDS, "is", "event")
 IS_VALUES = ("read", "unread", "starred")
 _MAX_DIGITS = 15  # far beyond any quality or count, well inside SQLite's integers
 
@@ -228,6 +229,8 @@ class _Parser:
             raise QueryError(f"{shown} needs a value right after it, like {_EXAMPLES[name]}", value_at)
         if name in NUMBER_FIELDS:
             return Term(name, _number(value.strip(), shown, value_at), "=" if op == ":" else op, negated, False, start)
+        if name == "event":
+            return Term(name, _number(value.strip(), shown, value_at), op, negated, False, start)
         if name in DATE_FIELDS:
             return Term(name, _date(value.strip(), shown, value_at), op, negated, False, start)
         folded = _WHITESPACE.sub(" ", value).strip().casefold()
@@ -245,7 +248,7 @@ class _Parser:
 _EXAMPLES = {
     "provider": 'provider:"CBS News"', "domain": "domain:cbsnews.com", "topic": "topic:AI",
     "after": "after:2020-06-01", "before": "before:2020-07-01", "quality": "quality>50",
-    "heat": "heat>=10", "related": "related>5", "is": "is:read",
+    "heat": "heat>=10", "related": "related>5", "is": "is:read", "event": "event:12",
 }
 
 
@@ -368,6 +371,8 @@ def _field_condition(term: Term, first_rows: bool = False) -> tuple[str, list]:
         return "s.id IN (SELECT id FROM stories WHERE outlet = ? AND provider_domain != '')", [value]
     if name == "topic":
         return "s.id IN (SELECT story FROM topics WHERE topic = ?)", [value]
+    if name == "event":
+        return "s.id IN (SELECT id FROM stories WHERE event = ?)", [value]
     if name == "is":
         # The marks table first (CROSS JOIN keeps that order): it holds only what was marked.
         return _IS[value], []

@@ -106,7 +106,7 @@ class StoryRow(NamedTuple):
     provider: str
     published: datetime | None
     related_count: int
-    outlets: int | None = None  # distinct outlets, once a full parse has counted them
+    outlets: int | None = None  # its event's distinct outlets; until events are computed, its coverage's
     key: str = ""  # what names the story across runs (for read and starred marks)
     read: bool = False
     starred: bool = False
@@ -131,6 +131,7 @@ class LoadProgress:
     to_verify: int = 0
     verified: int = 0
     done: bool = False
+    events_ready: bool = False  # events are computed (after `done`, a last report says so)
 
 
 class Entry(NamedTuple):
@@ -157,9 +158,13 @@ class Verified(NamedTuple):
     related_count: int
     outlets: int
     first_outlet: str | None
-    # Rows for the index's related table: (position, title, provider, outlet, url key, published, quality).
+    # Rows for the index's related table: (position, title, provider, outlet, url key, published, quality, variant).
     related: tuple[tuple, ...]
     coverage: str  # the related titles and excerpts, for full-text search
+    # What events read of each article, the story's own first, for the index's article_variants:
+    # (url key, variant, title, excerpt, published, outlet, provider name, provider domain, url).
+    articles: tuple[tuple, ...] = ()
+    variant: str | None = None  # the story's own article's variant (None: it has no URL)
 
 
 def entry_of(story: Story) -> Entry:

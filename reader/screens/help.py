@@ -17,10 +17,11 @@ KEYS: list[tuple[str, str]] = [
     ("g / Home, G / End", "first / last"),
     ("PgDn, PgUp", "page down / up"),
     ("Tab, Shift+Tab", "next / previous pane"),
-    ("Enter", "from a story to its coverage; on a linked story or an outlet's article, go there"),
-    ("Esc", "back to the story list; in the query bar, clear the query"),
+    ("Enter", "coverage of a story; an event's story files; go to a linked story or article"),
+    ("Esc", "back to the list (an event's files: to the events); in the query bar, clear it"),
     ("/", "search: the list narrows as you type (Enter keeps the query)"),
-    ("s", "cycle the sort: newest, oldest, quality, heat, coverage, provider, title"),
+    ("s", "cycle the sort; with a query, relevance (own title or excerpt matches) first"),
+    ("v", "stories or events: each piece of news once, with its outlets and story files"),
     ("u", "only unread stories, or all again"),
     ("m", "mark the story read or unread (it is marked read after a second on screen)"),
     ("*", "star or unstar the story"),
@@ -28,7 +29,7 @@ KEYS: list[tuple[str, str]] = [
     ("p", "providers, with their number of stories: Enter filters by one"),
     ("r", "the story file as it is on disk"),
     ("c", "order the coverage by time, quality or provider"),
-    ("x", "compare the highlighted article with the story (or with the one picked with Space)"),
+    ("x", "compare the highlighted article with the story (or the one picked with Space)"),
     ("Space", "pick the highlighted article for a compare"),
     ("Shift+P", "the highlighted article's outlet across the folder, and how often it was first"),
     ("e", "export the stories in view to a Markdown or JSON file"),
@@ -43,11 +44,12 @@ KEYS: list[tuple[str, str]] = [
 
 # What the marks in the lists mean.
 MARKS: list[tuple[str, str]] = [
-    ("•", "an unread story"),
+    ("•", "an unread story, or an event with one"),
     ("★", "a starred story"),
     ("▶", "in the coverage: the story's own article"),
     ("◆", "in the coverage: the article picked for a compare"),
-    ("first, +3h 12m", "in the coverage: the first report, and how long after it each other came"),
+    ("first, +3h 12m", "in the coverage: the event's first report, and how long after it each other came"),
+    ("topic stream", "dimmed, in the coverage: the rest of its related list; lags from the story"),
 ]
 
 

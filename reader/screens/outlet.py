@@ -28,9 +28,11 @@ class OutletScreen(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close")]
 
-    def __init__(self, name: str, rows: list, first: int, known: int) -> None:
+    def __init__(self, name: str, rows: list, first: int, known: int, unit: str = "event") -> None:
+        """`first` of `known` events (`unit`; "story" before the folder's events are computed)
+        the outlet reported first."""
         super().__init__()
-        self.outlet_name, self.rows, self.first, self.known = name, rows, first, known
+        self.outlet_name, self.rows, self.first, self.known, self.unit = name, rows, first, known, unit
 
     def compose(self) -> ComposeResult:
         stories = sum(1 for row in self.rows if row[3] is None)
@@ -39,13 +41,16 @@ class OutletScreen(ModalScreen[int | None]):
             yield Static(self.outlet_name, classes="outlet-name", markup=False)
             yield Static(
                 f"{plural(stories, 'story', 'stories')} of its own · {plural(len(self.rows) - stories, 'article')}"
-                f" in other stories' coverage · first to report {self.first:,} of {self.known:,} stories",
+                f" in other stories' coverage · first to report {self._units(self.first)} (of {self.known:,} it reported)",
                 classes="hint", markup=False,
             )
             yield RowList([Column(10, dim=True), Column(0), Column(36, dim=True, hide_below=80)],
                           ItemSource(self.rows, _article_row), empty_text="Nothing from this outlet.", id="outlet-list")
             yield Static("Enter goes to the story (for an article, the newest story whose coverage holds it)."
                          " Esc closes.", classes="hint")
+
+    def _units(self, count: int) -> str:
+        return plural(count, "story", "stories") if self.unit == "story" else plural(count, self.unit)
 
     def on_row_list_selected(self, message: RowList.Selected) -> None:
         message.stop()

@@ -142,18 +142,20 @@ class DetailPane(VerticalScroll, can_focus=True):
 
 
 class LinkedStories(RowList):
-    """Other stories in the folder that cover the same articles; Enter goes there."""
+    """The other story files of the story's event (before events are computed: those sharing
+    its articles); Enter goes there."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__([Column(0), Column(10, align="right", dim=True)],
-                         empty_text="No other story here covers the same articles.", **kwargs)
+        super().__init__([Column(0), Column(11, align="right", dim=True)],
+                         empty_text="No other story file reports this story's news.", **kwargs)
         self.linked: list[tuple[int, str, int]] = []  # (story id, title, articles shared)
 
     def show(self, rows: list[tuple[int, str, int]]) -> None:
         self.linked = rows
-        self.set_source(ItemSource(rows, lambda row: Row((row[1], f"{row[2]} shared"))), 0)
+        # The count: how many of the event's articles that file holds (its own, its related).
+        self.set_source(ItemSource(rows, lambda row: Row((row[1], plural(row[2], "article")))), 0)
         shown = f"the {len(rows)} sharing most" if len(rows) >= LINKED_LIMIT else str(len(rows))
-        self.border_title = f"Also covering these articles ({shown})"
+        self.border_title = f"Other stories of this event ({shown})"
         self.display = bool(rows)
 
     def current_story_id(self) -> int | None:

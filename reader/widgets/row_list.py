@@ -34,7 +34,8 @@ class Column(NamedTuple):
 
 
 class Row(NamedTuple):
-    """One row's cell texts (plain text, never markup) and a style hint."""
+    """One row's cell texts (plain text, never markup) and a style hint. A row of one cell
+    in a list of several columns is a heading: its text goes across the list."""
 
     cells: tuple[str, ...]
     emphasis: str = ""  # "" | "strong" | "dim"
@@ -209,7 +210,10 @@ class RowList(ScrollView, can_focus=True):
         row = self.source.row(index)
         if row is None:
             return Strip([Segment(fit(" …", width), base)])
-        shown = [(column, text) for column, text in zip(self.columns, row.cells) if width >= column.hide_below]
+        if len(row.cells) == 1 < len(self.columns):  # a heading row: one cell across the list
+            shown = [(Column(0), row.cells[0])]
+        else:
+            shown = [(column, text) for column, text in zip(self.columns, row.cells) if width >= column.hide_below]
         fixed = sum(column.width + 1 for column, _ in shown if column.width)
         flexible = max(1, width - fixed - 1)
         # Its colour worked out against the list's background ($text-muted is "auto 60%": a

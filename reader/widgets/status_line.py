@@ -1,4 +1,4 @@
-"""The status line: how many stories, where the scan stands, the query and the sort."""
+"""The status line: how many stories (or events), where the scan stands, the query and the sort."""
 
 from __future__ import annotations
 
@@ -19,11 +19,15 @@ def status_text(status: ListStatus) -> Text:
         text.append("⏳ Reading stories… ", style="bold")
         text.append(f"{progress.files_read:,} files read, {progress.files_seen:,} found")
     else:
-        if status.query_text.strip() or status.unread_only:
+        if status.event_headline:
+            text.append(f"{plural(status.shown, 'story file')} of the event ", style="bold")
+            headline = status.event_headline
+            text.append(headline if len(headline) <= 48 else headline[:47] + "…", style="italic")
+        elif status.query_text.strip() or status.unread_only:
             shown = f"{status.shown:,}{'+' if status.partial else ''}"
-            text.append(f"{shown} of {plural(status.total, 'story', 'stories')}", style="bold")
+            text.append(f"{shown} of {_things(status)}", style="bold")
         else:
-            text.append(plural(status.total, "story", "stories"), style="bold")
+            text.append(_things(status), style="bold")
         if progress.problems:
             text.append(" · ")
             text.append(plural(progress.problems, "problem"), style="bold red")
@@ -41,6 +45,12 @@ def status_text(status: ListStatus) -> Text:
     text.append("   ")
     text.append(status.display_name, style="dim")
     return text
+
+
+def _things(status: ListStatus) -> str:
+    if status.mode == "events":
+        return plural(status.total, "event")
+    return plural(status.total, "story", "stories")
 
 
 class StatusLine(Static):

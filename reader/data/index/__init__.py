@@ -12,15 +12,17 @@ One `Index` per folder, made of parts a reader finds by name:
     writes.py            what the scan records
     reads.py             the list's and the search's queries
     coverage_queries.py  linked stories, an outlet's articles, times first
+    event_queries.py     each distinct article's event, the events' figures, the event list
 
-A new kind of query (events, say) gets a module of its own beside these, its
-tables in schema.py, and a place in Index's bases.
+A new kind of query gets a module of its own beside these, its tables in
+schema.py, and a place in Index's bases.
 """
 
 from __future__ import annotations
 
 from reader.data.index.connections import IndexConnections
 from reader.data.index.coverage_queries import LINKED_LIMIT, CoverageQueries
+from reader.data.index.event_queries import EventQueries
 from reader.data.index.reads import IndexReads
 from reader.data.index.schema import (
     KIND_OTHER, KIND_PROBLEM, KIND_STORY, NEWEST_FIRST, READING_MODULES, SCHEMA_VERSION, SEARCH_ID_BITS,
@@ -35,5 +37,5 @@ __all__ = [
 ]
 
 
-class Index(IndexReads, IndexWrites, CoverageQueries, IndexConnections):
+class Index(IndexReads, IndexWrites, CoverageQueries, EventQueries, IndexConnections):
     """One folder's rows in the index database. Safe to share between threads."""

@@ -12,10 +12,14 @@ class CoverageQueries:
 
     @guarded
     def linked_stories(self, story_id: int, limit: int = LINKED_LIMIT) -> list[tuple[int, str, int]]:
-        """Other stories of the folder that cover the same articles: (id, title, shared).
+        """Other stories of the folder that cover the same news: (id, title, shared).
 
-        Shared means a related article with the same URL, or one story's own
-        article in the other's coverage; an article listed twice counts once."""
+        Once events are computed: the other story files of the story's event, by
+        how many of the event's distinct articles each holds. Before: shared means
+        a related article with the same URL, or one story's own article in the
+        other's coverage; an article listed twice counts once."""
+        if self.events_ready():
+            return self.linked_by_event(story_id, limit)
         return self.query(
             "WITH mine(url_key) AS ("
             "  SELECT url_key FROM related WHERE story = :id AND url_key != ''"
@@ -51,7 +55,10 @@ class CoverageQueries:
 
     @guarded
     def times_first(self, outlet: str) -> tuple[int, int]:
-        """(stories this outlet reported first, stories whose first report is known)."""
+        """(events this outlet reported first, events it reported) once events are computed;
+        before, (stories this outlet reported first, stories whose first report is known)."""
+        if self.events_ready():
+            return self.events_first(outlet)
         rows = self.query(
             "SELECT sum(first_outlet = ?), count(first_outlet) FROM stories WHERE folder = ?",
             (outlet, self.folder_id),

@@ -103,7 +103,7 @@ class IndexReads:
         with self._lock:
             found = self._db.execute(
                 "SELECT s.id, s.path, s.title, CASE WHEN s.provider_name != '' THEN s.provider_name"
-                " ELSE s.provider_domain END, s.published, s.related_count, s.outlets, s.key,"
+                " ELSE s.provider_domain END, s.published, s.related_count, coalesce(s.event_outlets, s.outlets), s.key,"
                 " coalesce(m.read, 0), coalesce(m.starred, 0)"
                 f" FROM stories s LEFT JOIN state.marks m ON m.key = s.key WHERE s.id IN ({marks})",
                 list(ids),

@@ -14,13 +14,14 @@ from reader import __version__
 from reader.data.records import Entry
 
 # Raised when the tables change: a cache from another version is rebuilt, never trusted.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 # What a file reads as (its fields, a problem's reason, whether it is a story at all)
 # comes from these modules: a cache written by other code of theirs is rebuilt too.
 READING_MODULES = (
     "reader.data.parse", "reader.data.discover", "reader.data.records", "reader.data.sanitize",
     "reader.data.dates", "reader.data.coverage", "reader.data.index.schema", "reader.data.index.writes",
 )
+EVENT_MODULES = ("reader.data.events", "reader.data.event_keeper")
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2  # files.kind
 
 SCHEMA = """
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS folders (
     root TEXT NOT NULL,
     max_bytes INTEGER NOT NULL,  -- the size limit changes which files are stories
     scanned INTEGER NOT NULL DEFAULT 0,  -- a whole scan has finished at least once
+    events_code TEXT,  -- events_code() of the code that computed its events (events_pending: what changed since)
     UNIQUE (root, max_bytes)
 );
 CREATE TABLE IF NOT EXISTS files (
@@ -64,8 +66,12 @@ CREATE TABLE IF NOT EXISTS stories (
     url TEXT NOT NULL,
     verified INTEGER NOT NULL DEFAULT 0,  -- a full parse of this version of the file agreed
     search_rowid INTEGER,  -- its row in `search`: see search_rowid()
+    variant TEXT,  -- article_variants.variant of its own article as its file gives it; NULL until verified
+    event INTEGER,  -- events.id of its own article's event; NULL until events are computed
+    event_outlets INTEGER,  -- that event's distinct outlets
     UNIQUE (folder, path)
 );
+CREATE INDEX IF NOT EXISTS stories_by_event ON stories (event);
 CREATE INDEX IF NOT EXISTS stories_unverified ON stories (folder, verified, path);
 CREATE INDEX IF NOT EXISTS stories_newest ON stories (folder, published IS NULL, published DESC, path);
 CREATE INDEX IF NOT EXISTS stories_by_outlet ON stories (outlet);
@@ -89,6 +95,7 @@ CREATE TABLE IF NOT EXISTS related (
     url_key TEXT NOT NULL,  -- coverage.url_key of its webUrl
     published INTEGER,
     quality INTEGER,
+    variant TEXT NOT NULL,  -- article_variants.variant of the item as the file gives it
     PRIMARY KEY (story, position)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS related_by_url ON related (url_key);
@@ -96,6 +103,73 @@ CREATE INDEX IF NOT EXISTS related_by_outlet ON related (outlet);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     title, excerpt, provider, coverage, tokenize = 'unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS article_variants (  -- one text of an article (files may differ on it): see variant columns
+    folder INTEGER NOT NULL,
+    url_key TEXT NOT NULL,
+    variant TEXT NOT NULL,
+    title TEXT NOT NULL,
+    excerpt TEXT NOT NULL,
+    published INTEGER,
+    outlet TEXT NOT NULL,  -- coverage.outlet_key
+    provider_name TEXT NOT NULL,
+    provider_domain TEXT NOT NULL,
+    url TEXT NOT NULL,
+    PRIMARY KEY (folder, url_key, variant)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events_pending (  -- articles whose references changed since events were computed
+    folder INTEGER NOT NULL,
+    url_key TEXT NOT NULL,
+    PRIMARY KEY (folder, url_key)
+) WITHOUT ROWID;
+-- A verified story's own article (stories.variant) and its related items (related.variant) are
+-- the references to each article's variants; every change to them notes the article as pending.
+-- (NOT EXISTS, not OR IGNORE: an outer statement's conflict policy, an upsert's, would override it.)
+CREATE TRIGGER IF NOT EXISTS related_added AFTER INSERT ON related WHEN new.url_key != '' BEGIN
+    INSERT INTO events_pending SELECT folder, new.url_key FROM stories WHERE id = new.story AND NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = stories.folder AND p.url_key = new.url_key);
+END;
+CREATE TRIGGER IF NOT EXISTS related_removed AFTER DELETE ON related WHEN old.url_key != '' BEGIN
+    INSERT INTO events_pending SELECT folder, old.url_key FROM stories WHERE id = old.story AND NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = stories.folder AND p.url_key = old.url_key);
+END;
+CREATE TRIGGER IF NOT EXISTS story_article_changed AFTER UPDATE OF url_key, variant ON stories
+    WHEN old.url_key IS NOT new.url_key OR old.variant IS NOT new.variant BEGIN
+    INSERT INTO events_pending SELECT old.folder, old.url_key WHERE old.url_key != '' AND NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = old.folder AND p.url_key = old.url_key);
+    INSERT INTO events_pending SELECT new.folder, new.url_key WHERE new.url_key != '' AND NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = new.folder AND p.url_key = new.url_key);
+END;
+CREATE TRIGGER IF NOT EXISTS story_removed AFTER DELETE ON stories WHEN old.url_key != '' BEGIN
+    INSERT INTO events_pending SELECT old.folder, old.url_key WHERE NOT EXISTS
+        (SELECT 1 FROM events_pending p WHERE p.folder = old.folder AND p.url_key = old.url_key);
+END;
+CREATE TABLE IF NOT EXISTS article_events (  -- each distinct article: the text events read, and its event
+    folder INTEGER NOT NULL,
+    url_key TEXT NOT NULL,
+    variant TEXT NOT NULL,  -- the most referenced variant, ties by the smallest digest
+    event_key TEXT NOT NULL,  -- events.key
+    PRIMARY KEY (folder, url_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_events_by_event ON article_events (folder, event_key);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    folder INTEGER NOT NULL,
+    key TEXT NOT NULL,  -- the URL key of its first article (reader.data.events); the id stays while it does
+    headline TEXT NOT NULL,  -- its most representative title
+    first_title TEXT NOT NULL,
+    first_outlet TEXT NOT NULL,  -- the provider's name, else its domain
+    first_outlet_key TEXT NOT NULL,  -- coverage.outlet_key
+    first_domain TEXT NOT NULL,
+    first_published INTEGER,
+    first_url TEXT NOT NULL,
+    last_published INTEGER,
+    outlets INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    stories INTEGER NOT NULL,  -- story files whose own article is in it
+    UNIQUE (folder, key)
+);
+CREATE INDEX IF NOT EXISTS events_newest ON events (folder, first_published IS NULL, first_published DESC, id);
+CREATE INDEX IF NOT EXISTS events_by_first_outlet ON events (folder, first_outlet_key);
 CREATE TABLE IF NOT EXISTS problems (
     folder INTEGER NOT NULL,
     path TEXT NOT NULL,
@@ -111,7 +185,7 @@ SORTS = {
     "oldest": "s.published IS NULL, s.published ASC, s.path",
     "quality": "s.quality IS NULL, s.quality DESC, s.published DESC, s.path",
     "heat": "s.heat IS NULL, s.heat DESC, s.published DESC, s.path",
-    "coverage": "coalesce(s.outlets, 0) DESC, s.related_count DESC, s.published DESC, s.path",
+    "coverage": "coalesce(s.event_outlets, s.outlets, 0) DESC, s.related_count DESC, s.published DESC, s.path",
     "provider": "s.provider_sort, s.published DESC, s.path",
     "title": "casefold(s.title), s.path",
 }
@@ -140,8 +214,19 @@ def search_rowid(story_id: int, published: int | None) -> int:
 def reading_code() -> str:
     """A digest of the reader's version and the source of READING_MODULES: a cache
     written under another is not trusted (~1 ms, once)."""
+    return _digest(READING_MODULES)
+
+
+@functools.cache
+def events_code() -> str:
+    """A digest of the code that finds events: events computed by other code are computed again
+    (the rest of the cache stands)."""
+    return _digest(EVENT_MODULES)
+
+
+def _digest(modules: tuple[str, ...]) -> str:
     digest = hashlib.sha256(__version__.encode())
-    for name in READING_MODULES:
+    for name in modules:
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec is not None else None
         try:

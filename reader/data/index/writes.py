@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Container, Iterable, Sequence
 
@@ -9,7 +10,7 @@ from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import to_epoch
 from reader.data.index.connections import guarded
 from reader.data.index.schema import KIND_OTHER, KIND_PROBLEM, KIND_STORY, STORY_PARTS, search_rowid, story_key
-from reader.data.records import Entry, Problem, Provider, Story, Verified
+from reader.data.records import Article, Entry, Problem, Provider, Story, Verified
 
 _IDS_PER_QUERY = 500  # SQLite's limit on parameters is higher, but not everywhere
 
@@ -18,13 +19,25 @@ def verified_figures(story: Story) -> Verified:
     """What Index.write_verified records for a fully parsed story."""
     entries = timeline(story)
     first = outlet_key(entries[0].article.provider) if entries and entries[0].is_first else None
+    own, *items = [_article_row(article) for article in (story.article, *story.related)]
     related = tuple(
         (position, item.title, item.provider.name, outlet_key(item.provider),
-         url_key(item.web_url), to_epoch(item.published), item.quality)
-        for position, item in enumerate(story.related)
+         url_key(item.web_url), to_epoch(item.published), item.quality, row[1])
+        for position, (item, row) in enumerate(zip(story.related, items))
     )
     coverage = "\n".join(f"{item.title}\n{item.excerpt}" for item in story.related)
-    return Verified(story.path, len(story.related), distinct_outlets(story), first, related, coverage)
+    articles = tuple(row for row in (own, *items) if row[0])
+    return Verified(story.path, len(story.related), distinct_outlets(story), first, related, coverage, articles,
+                    own[1] if own[0] else None)
+
+
+def _article_row(article: Article) -> tuple:
+    """What events read of an article, with a digest of it: copies of one URL in
+    different files may differ, and the index keeps each variant once."""
+    fields = (article.title, article.excerpt, to_epoch(article.published), outlet_key(article.provider),
+              article.provider.name, article.provider.domain, article.web_url)
+    variant = hashlib.blake2b(repr(fields).encode(), digest_size=8).hexdigest()
+    return (url_key(article.web_url), variant, *fields)
 
 
 class IndexWrites:
@@ -81,7 +94,7 @@ class IndexWrites:
             " ON CONFLICT(folder, path) DO UPDATE SET key=excluded.key, title=excluded.title,"
             " provider_name=excluded.provider_name, provider_domain=excluded.provider_domain,"
             " provider_sort=excluded.provider_sort, outlet=excluded.outlet, url_key=excluded.url_key,"
-            " first_outlet=NULL, published=excluded.published,"
+            " first_outlet=NULL, variant=NULL, published=excluded.published,"
             " related_count=excluded.related_count, outlets=NULL, quality=excluded.quality,"
             " heat=excluded.heat, excerpt=excluded.excerpt, url=excluded.url, verified=0",
             [(folder, entry.path, story_key(entry), entry.title, entry.provider_name, entry.provider_domain,
@@ -170,12 +183,15 @@ class IndexWrites:
                 if row is None:
                     continue
                 story_id, rowid = row
+                db.executemany("INSERT OR IGNORE INTO article_variants VALUES (?,?,?,?,?,?,?,?,?,?)",
+                               [(folder, *row) for row in story.articles])
                 db.execute(
-                    "UPDATE stories SET related_count = ?, outlets = ?, first_outlet = ?, verified = 1 WHERE id = ?",
-                    (story.related_count, story.outlets, story.first_outlet, story_id),
+                    "UPDATE stories SET related_count = ?, outlets = ?, first_outlet = ?, variant = ?, verified = 1"
+                    " WHERE id = ?",
+                    (story.related_count, story.outlets, story.first_outlet, story.variant, story_id),
                 )
                 db.execute("DELETE FROM related WHERE story = ?", (story_id,))
-                db.executemany("INSERT INTO related VALUES (?,?,?,?,?,?,?,?)",
+                db.executemany("INSERT INTO related VALUES (?,?,?,?,?,?,?,?,?)",
                                [(story_id, *item) for item in story.related])
                 db.execute("UPDATE search SET coverage = ? WHERE rowid = ?", (story.coverage, rowid))
             self._drop_stories(dropped)

@@ -1,0 +1,127 @@
+"""Events through the index: the CPU the scan spends on them after parsing, one changed file, memory.
+
+usage: python bench/events_bench.py [FOLDER ...]
+       (default: ../shared/corpus/azure and bench/corpora/stories-5000; make corpora with
+       bench/generate.py, e.g. `python bench/generate.py --count 100000` for stories-100000)
+
+For each folder: the folder is scanned into a fresh cache (in a temporary folder) with
+events left out, then timed on their own, as the scan's last step computes them:
+- all events: EventKeeper.update() on a new process's first scan (articles read from
+  the index, reader.data.events, events and stories written back), CPU seconds;
+- one changed file: one story's own title is edited in the index as a verify pass
+  writes it (the file itself is not touched), then the update that follows, median of 15;
+- the longest the computation holds the index's lock at once (the screen's queries wait that long);
+- memory: what the EventIndex holds once computed (tracemalloc), per story and per article.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+CHANGES = 15
+
+
+class TimedLock:
+    """The index's lock, timed: the longest the events hold it is the longest the screen's
+    queries (a key's redraw) can wait for them."""
+
+    def __init__(self, lock) -> None:
+        self.lock, self.depth, self.since, self.longest, self.where, self.holder = lock, 0, 0.0, 0.0, "", ""
+
+    def __enter__(self):
+        self.lock.acquire()
+        self.depth += 1
+        if self.depth == 1:
+            self.since, self.holder = time.perf_counter(), sys._getframe(1).f_code.co_name
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.depth -= 1
+        if self.depth == 0 and time.perf_counter() - self.since > self.longest:
+            self.longest, self.where = time.perf_counter() - self.since, self.holder
+        self.lock.release()
+
+
+def bench(folder: str) -> dict:
+    from reader.data.corpus import Corpus
+    from reader.data.event_keeper import EventKeeper
+    from reader.data.parse import read_story
+    from reader.data.index import verified_figures
+    from reader.data.records import Story
+    from reader.data.state import MarkStore
+
+    marks = MarkStore(os.path.join(os.environ["XDG_DATA_HOME"], "state.sqlite3"))
+    Corpus._after_scan_update_events = lambda self, progress, report: None  # events timed on their own below
+    corpus = Corpus(folder, marks=marks)
+    wall = time.perf_counter()
+    progress = corpus.scan()
+    scan_seconds = time.perf_counter() - wall
+    stories = progress.stories
+
+    keeper = EventKeeper(corpus.index)
+    lock = corpus.index._lock = TimedLock(corpus.index._lock)
+    cpu = time.process_time()
+    keeper.update()
+    all_cpu = time.process_time() - cpu
+    longest_hold, held_in = lock.longest, lock.where
+    articles = len(keeper._events)
+
+    # one changed file: a story of 20-40 related items, its own title edited
+    paths = [row[0] for row in corpus.index.query(
+        "SELECT path FROM stories WHERE folder = ? AND related_count BETWEEN 20 AND 40 ORDER BY path LIMIT ?",
+        (corpus.index.folder_id, CHANGES))]
+    change_ms = []
+    for number, rel in enumerate(paths):
+        story = read_story(corpus.abs_path(rel), rel)
+        if not isinstance(story, Story):
+            continue
+        edited = story._replace(article=story.article._replace(title=f"{story.article.title} edit{number}"))
+        corpus.index.write_verified([(rel, verified_figures(edited))])
+        cpu = time.process_time()
+        keeper.update()
+        change_ms.append((time.process_time() - cpu) * 1000)
+
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    measured = EventKeeper(corpus.index)
+    measured._compute_all()
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    corpus.close()
+    return {"folder": folder, "stories": stories, "articles": articles, "scan_s": scan_seconds,
+            "events_cpu_s": all_cpu, "longest_hold_ms": longest_hold * 1000, "held_in": held_in, "change_ms_median": statistics.median(change_ms) if change_ms else None,
+            "change_ms_worst": max(change_ms, default=None), "held_bytes": held}
+
+
+def main() -> int:
+    folders = sys.argv[1:] or [str(HERE.parent.parent / "shared" / "corpus" / "azure"),
+                               str(HERE / "corpora" / "stories-5000")]
+    with tempfile.TemporaryDirectory(prefix="events-bench-") as home:
+        os.environ["XDG_CACHE_HOME"] = os.path.join(home, "cache")  # a fresh cache, never the user's
+        os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
+        os.makedirs(os.environ["XDG_DATA_HOME"])
+        for folder in folders:
+            if not os.path.isdir(folder):
+                print(f"{folder}: not there (see bench/generate.py)")
+                continue
+            r = bench(folder)
+            print(f"{r['folder']}: {r['stories']:,} stories, {r['articles']:,} distinct articles"
+                  f" (scan without events {r['scan_s']:.1f} s wall)\n"
+                  f"  all events: {r['events_cpu_s']:.2f} s CPU; the index's lock held at most {r['longest_hold_ms']:.0f} ms at once (in {r['held_in']})\n"
+                  f"  one changed file: median {r['change_ms_median']:.0f} ms CPU, worst {r['change_ms_worst']:.0f} ms\n"
+                  f"  held by the events: {r['held_bytes'] / 1e6:.1f} MB = {r['held_bytes'] / r['stories']:.0f} B a story,"
+                  f" {r['held_bytes'] / r['articles']:.0f} B an article", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

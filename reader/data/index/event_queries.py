@@ -1,0 +1,320 @@
+"""Events in the index: each distinct article's text and event, the events' figures, and the
+queries the event list, a story's event, linked stories and an outlet's firsts read.
+
+A verified story's own article and each related item refer to one variant of an article's
+text (stories.variant, related.variant; the texts in article_variants). Triggers note
+every URL key whose references change in `events_pending`, which
+reader.data.event_keeper reads to update the events, and empties."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Sequence
+
+from reader.data.dates import from_epoch
+from reader.data.index.connections import guarded
+from reader.data.index.schema import NEWEST_FIRST, events_code
+from reader.data.records import Article, Provider
+
+# One article as the events read it: (url key, variant, title, excerpt, published,
+# outlet key, provider name, provider domain, url).
+ARTICLE_COLUMNS = "v.url_key, v.variant, v.title, v.excerpt, v.published, v.outlet, v.provider_name, v.provider_domain, v.url"
+_EVENT_COLUMNS = ("id, headline, outlets, articles, stories, first_title, first_outlet, first_domain,"
+                  " first_published, first_url, last_published")
+_KEYS_PER_QUERY = 500
+
+
+def article_record(row: Sequence) -> Article:
+    """An ARTICLE_COLUMNS row as an Article."""
+    return Article(row[2], row[3], from_epoch(row[4]), row[8], provider=Provider(row[6], row[7]))
+
+
+def _chunks(items: Sequence, size: int = _KEYS_PER_QUERY) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class EventQueries:
+    """Events' storage and queries (a part of Index: see reader.data.index)."""
+
+    def _rows_among(self, sql: str, keys: Iterable) -> list[tuple]:
+        """The rows of `sql` (the folder its first parameter, `{marks}` where the keys go),
+        for keys in parts: SQLite limits a statement's parameters."""
+        found: list[tuple] = []
+        with self._lock:
+            for part in _chunks(sorted(keys)):
+                found.extend(self._db.execute(sql.format(marks=",".join("?" * len(part))), (self.folder_id, *part)))
+        return found
+
+    # ------------------------------------------------------------------ state
+
+    @guarded
+    def events_ready(self) -> bool:
+        """Whether this folder's events were computed, by this code (they may lag a change still pending)."""
+        with self._lock:
+            row = self._db.execute("SELECT events_code FROM folders WHERE id = ?", (self.folder_id,)).fetchone()
+        return bool(row and row[0] == events_code())
+
+    @guarded
+    def pending_event_keys(self) -> list[str]:
+        with self._lock:
+            return [row[0] for row in self._db.execute(
+                "SELECT url_key FROM events_pending WHERE folder = ? ORDER BY url_key", (self.folder_id,))]
+
+    # ------------------------------------------------------------------ articles
+
+    @guarded
+    def event_articles(self, after: str = "", limit: int = 0, pending_only: bool = False) -> list[tuple]:
+        """Distinct articles (ARTICLE_COLUMNS) in URL key order, each in the variant most files
+        give, ties by the smallest digest: the same whatever order the files were read in.
+        `after`/`limit`: a page of them (0: all), each page read under the lock on its own,
+        so the screen's queries run between pages. `pending_only`: only those whose
+        references changed since events were computed."""
+        folder = self.folder_id
+        with self._lock:
+            if pending_only:
+                among, params = " AND {} IN (SELECT url_key FROM events_pending WHERE folder = ?)", [folder]
+            elif limit:
+                # The page ends at the limit-th related key after `after` (of any folder: the
+                # pages only have to cover every key); past the last one, the rest.
+                last = self._db.execute("SELECT url_key FROM related WHERE url_key > ? ORDER BY url_key"
+                                        " LIMIT 1 OFFSET ?", (after, limit - 1)).fetchone()
+                among, params = (" AND {} > ?", [after]) if last is None else (" AND {} > ? AND {} <= ?", [after, last[0]])
+            else:
+                among, params = "", []
+            related, own = among.replace("{}", "r.url_key"), among.replace("{}", "s.url_key")
+            rows = self._db.execute(
+                "WITH refs(url_key, variant) AS ("
+                "  SELECT r.url_key, r.variant FROM related r CROSS JOIN stories s ON s.id = r.story"  # by URL key first
+                f"  WHERE s.folder = ? AND r.url_key != ''{related}"
+                "  UNION ALL SELECT s.url_key, s.variant FROM stories s"
+                f"  WHERE s.folder = ? AND s.url_key != '' AND s.variant IS NOT NULL{own}),"
+                " counts AS (SELECT url_key, variant, count(*) AS n FROM refs GROUP BY url_key, variant),"
+                " best AS (SELECT url_key, variant,"
+                "  row_number() OVER (PARTITION BY url_key ORDER BY n DESC, variant) AS rank FROM counts)"
+                f" SELECT {ARTICLE_COLUMNS} FROM best JOIN article_variants v"
+                "  ON v.folder = ? AND v.url_key = best.url_key AND v.variant = best.variant"
+                " WHERE best.rank = 1 ORDER BY v.url_key",
+                (folder, *params, folder, *params, folder),
+            ).fetchall()
+        if limit and not rows and last is not None:
+            return self.event_articles(last[0], limit)  # a page of another folder's keys: the next one
+        return rows
+
+    def event_article_pages(self, size: int) -> Iterator[list[tuple]]:
+        """Every distinct article (see event_articles), a page at a time."""
+        after = ""
+        while page := self.event_articles(after, size):
+            yield page
+            after = page[-1][0]
+
+    @guarded
+    def event_key_page(self, after: str, limit: int) -> list[str]:
+        """Stored event keys after `after`, in order: a page of them."""
+        with self._lock:
+            return [row[0] for row in self._db.execute(
+                "SELECT DISTINCT event_key FROM article_events WHERE folder = ? AND event_key > ?"
+                " ORDER BY event_key LIMIT ?", (self.folder_id, after, limit))]
+
+    @guarded
+    def article_events(self, keys: Collection[str]) -> dict[str, tuple[str, str]]:
+        """url key -> (variant, event key) as stored, for the keys that have one."""
+        rows = self._rows_among("SELECT url_key, variant, event_key FROM article_events"
+                                " WHERE folder = ? AND url_key IN ({marks})", keys)
+        return {key: (variant, event) for key, variant, event in rows}
+
+    @guarded
+    def event_members(self, event_keys: Collection[str]) -> dict[str, list[tuple]]:
+        """event key -> its articles as stored: ARTICLE_COLUMNS, then how many story files
+        have the article as their own."""
+        found: dict[str, list[tuple]] = {}
+        for row in self._rows_among(
+                f"SELECT a.event_key, {ARTICLE_COLUMNS}, (SELECT count(*) FROM stories s"
+                "  WHERE s.folder = a.folder AND s.url_key = a.url_key)"
+                " FROM article_events a JOIN article_variants v"
+                " ON v.folder = a.folder AND v.url_key = a.url_key AND v.variant = a.variant"
+                " WHERE a.folder = ? AND a.event_key IN ({marks})", event_keys):
+            found.setdefault(row[0], []).append(row[1:])
+        return found
+
+    # ------------------------------------------------------------------ writing
+
+    @guarded
+    def clear_article_events(self) -> None:
+        """Forget every article's event: a full computation stores them all again."""
+        with self._lock, self._transaction() as db:
+            db.execute("DELETE FROM article_events WHERE folder = ?", (self.folder_id,))
+
+    @guarded
+    def store_article_events(self, rows: Sequence[tuple[str, str, str]], removed: Sequence[str] = ()) -> None:
+        """Record (url key, variant, event key) rows; forget the `removed` keys."""
+        folder = self.folder_id
+        with self._lock, self._transaction() as db:
+            db.executemany("DELETE FROM article_events WHERE folder = ? AND url_key = ?",
+                           [(folder, key) for key in removed])
+            db.executemany("INSERT OR REPLACE INTO article_events VALUES (?,?,?,?)",
+                           [(folder, *row) for row in rows])
+
+    @guarded
+    def store_events(self, rows: Sequence[tuple]) -> None:
+        """Record events' figures: rows of (key, headline, first title, first outlet, first outlet
+        key, first domain, first published, first url, last published, outlets, articles, stories)."""
+        with self._lock, self._transaction() as db:
+            db.executemany(
+                "INSERT INTO events(folder, key, headline, first_title, first_outlet, first_outlet_key, first_domain,"
+                " first_published, first_url, last_published, outlets, articles, stories)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(folder, key) DO UPDATE SET"
+                " headline=excluded.headline, first_title=excluded.first_title, first_outlet=excluded.first_outlet,"
+                " first_outlet_key=excluded.first_outlet_key, first_domain=excluded.first_domain,"
+                " first_published=excluded.first_published, first_url=excluded.first_url,"
+                " last_published=excluded.last_published, outlets=excluded.outlets, articles=excluded.articles,"
+                " stories=excluded.stories",
+                [(self.folder_id, *row) for row in rows])
+
+    @guarded
+    def finish_events(self, story_keys: Collection[str] | None, done: Collection[str] | None,
+                      page: int = 5000) -> None:
+        """After the articles' events and the events' figures are stored: the stories whose own
+        URL key is in `story_keys` (None: all, a page at a time) take their event; variants no
+        file gives any more go, and so do events no article belongs to; the `done` pending
+        keys (None: all) are cleared, and the folder's events are ready."""
+        folder = self.folder_id
+        update = (
+            "UPDATE stories SET (event, event_outlets) = (SELECT e.id, e.outlets FROM article_events a"
+            " JOIN events e ON e.folder = a.folder AND e.key = a.event_key"
+            " WHERE a.folder = stories.folder AND a.url_key = stories.url_key) WHERE folder = ?")
+        if story_keys is None:
+            after = -1
+            while True:
+                with self._lock, self._transaction() as db:
+                    ids = [row[0] for row in db.execute(
+                        "SELECT id FROM stories WHERE folder = ? AND id > ? ORDER BY id LIMIT ?", (folder, after, page))]
+                    if not ids:
+                        break
+                    db.execute(update + " AND id BETWEEN ? AND ?", (folder, ids[0], ids[-1]))
+                after = ids[-1]
+        # Only a pending article can have lost a variant's last reference: the pages of pending
+        # keys bound the key ranges looked at.
+        after = ""
+        while True:
+            with self._lock, self._transaction() as db:
+                keys = [row[0] for row in db.execute(
+                    "SELECT url_key FROM events_pending WHERE folder = ? AND url_key > ? ORDER BY url_key LIMIT ?",
+                    (folder, after, page))]
+                if not keys:
+                    break
+                db.execute(
+                    "DELETE FROM article_variants WHERE folder = ? AND url_key > ? AND url_key <= ?"
+                    " AND NOT EXISTS (SELECT 1 FROM related r CROSS JOIN stories s ON s.id = r.story"
+                    "  WHERE r.url_key = article_variants.url_key AND r.variant = article_variants.variant"
+                    "  AND s.folder = article_variants.folder)"
+                    " AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.folder = article_variants.folder"
+                    "  AND s.url_key = article_variants.url_key AND s.variant = article_variants.variant)",
+                    (folder, after, keys[-1]))
+            after = keys[-1]
+        self.edits += 1
+        with self._lock, self._transaction() as db:
+            if story_keys is not None:
+                db.executemany(update + " AND url_key = ?", [(folder, key) for key in story_keys])
+            db.execute("DELETE FROM events WHERE folder = :folder AND key NOT IN"
+                       " (SELECT event_key FROM article_events WHERE folder = :folder)", {"folder": folder})
+            if done is None:
+                db.execute("DELETE FROM events_pending WHERE folder = ?", (folder,))
+            else:
+                db.executemany("DELETE FROM events_pending WHERE folder = ? AND url_key = ?",
+                               [(folder, key) for key in done])
+            db.execute("UPDATE folders SET events_code = ? WHERE id = ?", (events_code(), folder))
+
+    # ------------------------------------------------------------------ reading
+
+    @guarded
+    def story_event_members(self, story_id: int) -> tuple[int, list[tuple]] | None:
+        """(the story's event id, the event's articles as ARTICLE_COLUMNS rows), or None."""
+        with self._lock:
+            row = self._db.execute("SELECT e.id, e.key FROM stories s JOIN events e ON e.id = s.event"
+                                   " WHERE s.id = ?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        return row[0], self.event_members([row[1]]).get(row[1], [])
+
+    @guarded
+    def event_ids_of(self, keys: Collection[str]) -> dict[str, int]:
+        """url key -> its event's id."""
+        return dict(self._rows_among(
+            "SELECT a.url_key, e.id FROM article_events a JOIN events e ON e.folder = a.folder"
+            " AND e.key = a.event_key WHERE a.folder = ? AND a.url_key IN ({marks})", keys))
+
+    @guarded
+    def event_ids(self, order: str, where: str = "", params: Sequence = ()) -> array:
+        """Ids of the events that hold a story file meeting `where` (an SQL condition over `s`,
+        as reader.data.query builds; "" for any), in `order` (event_view.EVENT_SORTS)."""
+        sql = (
+            "SELECT e.id FROM events e WHERE e.folder = ? AND e.id IN (SELECT s.event FROM stories s"
+            f" WHERE s.folder = ?{f' AND ({where})' if where else ''}) ORDER BY {order}")
+        with self._list_reader(whole_list=True) as db:
+            return array("q", (row[0] for row in db.execute(sql, (self.folder_id, self.folder_id, *params))))
+
+    @guarded
+    def event_rows(self, ids: Sequence[int]) -> list[tuple]:
+        """(id, headline, outlets, articles, stories, first title, first outlet, first domain,
+        first published, first url, last published, unread) for each id found."""
+        found: list[tuple] = []
+        with self._lock:
+            for part in _chunks(list(ids)):
+                found.extend(self._db.execute(
+                    f"SELECT {_EVENT_COLUMNS}, EXISTS (SELECT 1 FROM stories s LEFT JOIN state.marks m ON m.key = s.key"
+                    "  WHERE s.event = events.id AND NOT coalesce(m.read, 0))"
+                    f" FROM events WHERE id IN ({','.join('?' * len(part))})", tuple(part)))
+        return found
+
+    @guarded
+    def event_story_ids(self, event_id: int) -> array:
+        """The event's story files, newest first."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT s.id FROM stories s WHERE s.folder = ? AND s.event = ? ORDER BY {NEWEST_FIRST}",
+                                    (self.folder_id, event_id))
+            return array("q", (row[0] for row in rows))
+
+    @guarded
+    def event_articles_of(self, event_id: int) -> list[tuple]:
+        """The event's articles (ARTICLE_COLUMNS rows)."""
+        with self._lock:
+            row = self._db.execute("SELECT key FROM events WHERE id = ?", (event_id,)).fetchone()
+        return [] if row is None else self.event_members([row[0]]).get(row[0], [])
+
+    @guarded
+    def event_story_paths(self, event_ids: Sequence[int]) -> dict[int, list[str]]:
+        """event id -> the paths of its story files, in order."""
+        found: dict[int, list[str]] = {}
+        with self._lock:
+            for part in _chunks(list(event_ids)):
+                for event, path in self._db.execute(
+                        f"SELECT event, path FROM stories WHERE folder = ? AND event IN ({','.join('?' * len(part))})"
+                        " ORDER BY path", (self.folder_id, *part)):
+                    found.setdefault(event, []).append(path)
+        return found
+
+    @guarded
+    def linked_by_event(self, story_id: int, limit: int) -> list[tuple[int, str, int]]:
+        """The other story files of the story's event: (id, title, how many of the event's
+        distinct articles each holds), most first, then newest."""
+        return self.query(
+            "WITH mine AS (SELECT e.id, e.key FROM stories s JOIN events e ON e.id = s.event WHERE s.id = :id),"
+            " members AS (SELECT a.url_key FROM article_events a JOIN mine ON a.event_key = mine.key"
+            "  WHERE a.folder = :folder)"
+            " SELECT s.id, s.title, (SELECT count(*) FROM (SELECT r.url_key FROM related r WHERE r.story = s.id"
+            "  UNION SELECT s.url_key) held WHERE held.url_key IN (SELECT url_key FROM members)) AS shared"
+            " FROM stories s JOIN mine ON s.event = mine.id WHERE s.id != :id AND s.folder = :folder"
+            " ORDER BY shared DESC, s.published IS NULL, s.published DESC, s.path LIMIT :limit",
+            {"id": story_id, "folder": self.folder_id, "limit": limit})
+
+    @guarded
+    def events_first(self, outlet: str) -> tuple[int, int]:
+        """(events this outlet reported first, events it reported at all)."""
+        rows = self.query(
+            "SELECT (SELECT count(*) FROM events WHERE folder = :folder AND first_outlet_key = :outlet),"
+            " (SELECT count(DISTINCT a.event_key) FROM article_events a JOIN article_variants v"
+            "  ON v.folder = a.folder AND v.url_key = a.url_key AND v.variant = a.variant"
+            "  WHERE a.folder = :folder AND v.outlet = :outlet)",
+            {"folder": self.folder_id, "outlet": outlet})
+        return rows[0][0] or 0, rows[0][1] or 0

@@ -1,0 +1,176 @@
+"""Events in the app: the coverage pane tells the event from the topic stream, `v` lists
+events, Enter lists an event's story files, and a search ranks own matches first."""
+
+from __future__ import annotations
+
+import threading
+
+from reader.screens.compare import CompareScreen
+from rich.text import Text
+
+from reader.widgets.coverage import CoverageContent, CoverageList, Heading
+from reader.widgets.story_list import StoryList
+
+from app_helpers import make_app, screen_text, settle, wait_for
+from conftest import event_story_text, related_item
+from test_event_store import DEAL_STREAM, deal_folder
+
+def titles(app) -> list[str]:
+    source = app.story_list.stories
+    return [source.story_row(index).title for index in range(len(source))] if source else []
+
+
+async def show_story(pilot, app, title_start: str) -> None:
+    """Highlight the story whose title starts so, and wait until its panes show it."""
+    index = next(i for i, title in enumerate(titles(app)) if title.startswith(title_start))
+    app.story_list.move_to(index)
+    await settle(pilot, app)
+
+
+async def test_the_coverage_pane_shows_the_event_then_the_topic_stream_dimmed(make_folder, monkeypatch):
+    app = make_app(deal_folder(make_folder))
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setattr("reader.links.no_browser", lambda: None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await show_story(pilot, app, "Contoso to acquire")
+        text = screen_text(app)
+        first_at = app.coverage.content.event.first.published.astimezone()
+        assert f"event · 3 articles · 3 outlets · first Wire {first_at:%H:%M}" in text
+        assert "── topic stream · 1 more ──" in text
+        coverage = app.query_one(CoverageList)
+        # The event in time order (the wire first, the other story file's article last), then the stream.
+        assert [entry.article.provider.name for entry in coverage.entries] == ["Wire", "Alpha", "Beta", "Stream"]
+        assert [entry.lag_text for entry in coverage.entries[:3]] == ["first", "+4h 0m", "+1d 1h"]
+        assert isinstance(coverage.items[3], Heading)
+        assert coverage.source.row(4).emphasis == "dim"  # the stream is secondary
+        assert coverage.source.row(2).emphasis != "dim"
+        await pilot.press("enter", "j", "j", "j")  # keys move from the event through the heading
+        assert isinstance(coverage.current_item(), Heading)
+        assert "The topic stream" in screen_text(app)  # the preview says what the rows below are
+        await pilot.press("j", "o")
+        assert opened == [DEAL_STREAM["url"]]
+        await pilot.press("x")  # a stream article compares with the story too
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.right.title == DEAL_STREAM["title"]
+
+
+async def test_the_pane_says_events_are_computing_and_shows_the_event_once_they_are(make_folder, monkeypatch):
+    app = make_app(deal_folder(make_folder))
+    release = threading.Event()
+    update = app.corpus.events.update
+
+    def held_update() -> bool:
+        release.wait(10)
+        return update()
+
+    monkeypatch.setattr(app.corpus.events, "update", held_update)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.lists.loaded and app.shown_id is not None)
+        assert "events: computing…" in screen_text(app)
+        assert not app.coverage.content.events_ready
+        release.set()
+        await settle(pilot, app)
+        assert "events: computing…" not in screen_text(app)
+        assert "event · 3 articles" in screen_text(app)
+
+
+async def test_v_lists_events_and_enter_lists_an_events_story_files_and_esc_goes_back(make_folder):
+    app = make_app(deal_folder(make_folder))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        assert titles(app)[0].startswith("Fabrikam acquisition")
+        await pilot.press("v")
+        story_list = app.query_one(StoryList)
+        assert story_list.events is not None
+        text = screen_text(app)
+        assert "3 events" in text  # the deal, the bank, the background
+        assert "Events · headline" in text
+        headlines = [story_list.events.event_row(i).headline for i in range(3)]
+        # Newest first report first: the bank's (10:00) before the deal's (the wire's 08:00).
+        assert headlines[0] == "Woodgrove bank reports record quarterly earnings"
+        assert "Contoso" in headlines[1]
+        row = story_list.events.row(1).cells
+        assert row[2:] == ("3 outlets", "Wire 2021-03-01", "25h", "2 files")
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert app.shown_story.title.startswith("Fabrikam acquisition")  # the panes show its newest file
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: story_list.stories is not None)
+        assert sorted(titles(app)) == ["Contoso to acquire Fabrikam for $2 billion in quantum storage deal",
+                                       "Fabrikam acquisition: Contoso pays $2 billion for quantum storage maker"]
+        assert "2 story files of the event" in screen_text(app)
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert app.shown_story.title.startswith("Contoso to acquire")  # a story opened from there shows as always
+        await pilot.press("enter")
+        assert app.focused is app.coverage.list
+        await pilot.press("escape")  # to the list of the event's files
+        assert app.focused is story_list and story_list.stories is not None
+        await pilot.press("escape")  # to the events, at the same row
+        assert story_list.events is not None and story_list.cursor == 1
+        assert "3 events" in screen_text(app)
+        await pilot.press("v")
+        assert story_list.stories is not None and len(titles(app)) == 4
+        assert "4 stories" in screen_text(app)
+
+
+async def test_sort_search_unread_and_marks_work_in_the_events_view(make_folder):
+    app = make_app(deal_folder(make_folder))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("v")
+        story_list = app.query_one(StoryList)
+        await pilot.press("s")  # newest -> oldest
+        await wait_for(pilot, lambda: story_list.events is not None
+                       and story_list.events.event_row(0).headline.startswith("Background"))
+        assert "by oldest" in screen_text(app)
+        await pilot.press("slash", *"fabrikam", "enter")
+        await wait_for(pilot, lambda: story_list.events is not None and len(story_list.events) == 1)
+        assert "1 of 3 events" in screen_text(app)
+        deal = story_list.current_event()
+        assert deal.unread
+        await pilot.press("m")  # both its story files read
+        assert not story_list.current_event().unread
+        await pilot.press("u")
+        await wait_for(pilot, lambda: story_list.events is not None and len(story_list.events) == 0)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: story_list.events is not None and len(story_list.events) == 1)
+        await pilot.press("asterisk")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: story_list.stories is not None and len(story_list.stories) == 2)
+        rows = [story_list.stories.story_row(i) for i in range(2)]
+        assert all(row.read and row.starred for row in rows)
+
+
+async def test_a_search_lists_own_matches_first_and_s_cycles_the_other_orders(make_folder):
+    folder = make_folder({
+        "new.md": event_story_text("Other news of the day", "https://a.example/1", "A", "2021-03-05T00:00:00Z",
+                                   related=[related_item("Northwind opens Oslo region", "https://s.example/1", "S",
+                                                         "2021-03-01T00:00:00Z")]),
+        "old.md": event_story_text("Northwind news from Oslo", "https://b.example/2", "B", "2021-03-01T00:00:00Z"),
+    })
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        assert titles(app) == ["Other news of the day", "Northwind news from Oslo"]
+        await pilot.press("slash", *"northwind", "enter")
+        await wait_for(pilot, lambda: titles(app) == ["Northwind news from Oslo", "Other news of the day"])
+        assert "by relevance" in screen_text(app)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: titles(app) == ["Other news of the day", "Northwind news from Oslo"])
+        assert "by newest" in screen_text(app)
+        await pilot.press("slash", "ctrl+u", "escape")  # the query cleared: the list's own order again
+        await wait_for(pilot, lambda: "query:" not in screen_text(app))
+        assert app.lists.sort == "newest"
+        await pilot.press("slash", *"oslo", "enter")  # a new search starts at relevance
+        await wait_for(pilot, lambda: "by relevance" in screen_text(app))
+
+
+def test_the_pane_heading_cuts_the_first_outlets_name_so_its_time_shows():
+    content = CoverageContent(None, "time", [], "event · 18 articles · 18 outlets", "", [], Text(""),
+                              first_report=("Bleeping Computer News", " 02:01"))
+    assert content.heading(80) == "event · 18 articles · 18 outlets · first Bleeping Computer News 02:01"
+    assert content.heading(53) == "event · 18 articles · 18 outlets · first Bleep… 02:01"
+    assert content.heading(40) == "event · 18 articles · 18 outlets"  # no room: the first row says it

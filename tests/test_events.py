@@ -249,3 +249,21 @@ def test_real_folder_meets_the_quality_floor(real_articles, tmp_path):
     f1, precision, recall = map(float, found.groups())
     # the brief's targets; measured 0.90 / 1.00 / 0.87
     assert f1 >= 0.85 and precision >= 0.90 and recall >= 0.80, out
+
+
+def test_a_small_folder_about_one_event_keeps_it_whole():
+    # The seeds: two stories whose 31 articles all report Amazon's one-year pause of police use
+    # of its face recognition (and the follow-ups within days). In so small a folder every one of
+    # them shares the event's words; weighing them as common would break the event apart.
+    from reader.data.coverage import outlet_key, url_key
+    from reader.data.parse import read_story
+
+    articles = {}
+    for path in sorted((PROJECT / "seeds").iterdir()):
+        story = read_story(str(path), path.name)
+        for article in (story.article, *story.related):
+            key = url_key(article.web_url)
+            articles[key] = EventArticle(key, article.title, article.excerpt,
+                                         int(article.published.timestamp()), outlet_key(article.provider))
+    assert len(articles) == 31
+    assert len(set(find_events(articles.values()).values())) == 1

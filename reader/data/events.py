@@ -106,6 +106,12 @@ def _link_threshold(published: int, other: int) -> float:
     return LINK + LINK_PER_DAY * abs(published - other) / DAY
 
 
+# A small folder is read as a sample of a larger stream of news: rarity is measured as if
+# it held at least 2**7 articles. Otherwise, in a folder about one topic, the words of its
+# one big event are in most articles, weigh next to nothing, and the event falls apart.
+_MIN_N_LEVEL = 7
+
+
 def _level(n: int) -> int:
     return n.bit_length() - 1 if n > 0 else 0  # floor(log2 n)
 
@@ -249,7 +255,7 @@ class EventIndex:
                 self._postings[term] = _Postings()
             self._postings[term].add_many(found)
         dirty = {doc.key for doc in adding}
-        n_level = _level(len(self._docs))
+        n_level = max(_MIN_N_LEVEL, _level(len(self._docs)))
         if n_level != self._n_level:
             self._n_level = n_level
             # the weight from which a term proposes candidates: a function of the weight alone, so a

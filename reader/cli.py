@@ -174,7 +174,7 @@ def _events(corpus, args: argparse.Namespace) -> int:
     except QueryError as error:
         print(f"reader: --filter: {error.message} (at character {error.position + 1})", file=sys.stderr)
         return EXIT_USAGE
-    corpus.scan()
+    corpus.scan(whole=True)
     ids = corpus.event_ids("newest", query)
     (write_events_json if args.format == "json" else write_events_markdown)(corpus, ids, sys.stdout)
     sys.stdout.flush()

@@ -57,12 +57,3 @@ async def highlight_second_story(pilot, app: ReaderApp) -> None:
     await settle(pilot, app)
     await pilot.press("j")
     await settle(pilot, app)
-
-
-async def to_the_stream(pilot, app: ReaderApp) -> None:
-    """From the coverage pane's first row, press j down to the topic stream's first article."""
-    start = app.coverage.content.secondary_from
-    assert start is not None, "the shown story has no topic stream"
-    for _ in range(start):
-        await pilot.press("j")
-    assert app.coverage.list.cursor == start

@@ -12,11 +12,11 @@ from reader.links import web_url_or_reason
 from reader.screens.help import KEYS, HelpScreen
 from reader.screens.problems import ProblemsScreen
 from reader.widgets.coverage import CoverageList
-from reader.widgets.detail import DetailPane
+from reader.widgets.detail import DetailPane, LinkedStories
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text as _lines, settle, highlight_second_story, to_the_stream, wait_for
+from app_helpers import make_app, screen_text as _lines, settle, highlight_second_story, wait_for
 from conftest import SEEDS, story_text
 
 
@@ -89,17 +89,19 @@ async def test_tab_enter_and_escape_move_between_panes():
         assert isinstance(app.focused, StoryList)
         await pilot.press("tab")
         assert isinstance(app.focused, DetailPane)
+        await pilot.press("tab")  # the other story of the seeds' one event, below the story
+        assert isinstance(app.focused, LinkedStories)
         await pilot.press("tab")
         assert isinstance(app.focused, CoverageList)
-        await pilot.press("shift+tab")
+        await pilot.press("shift+tab", "shift+tab")
         assert isinstance(app.focused, DetailPane)
         await pilot.press("escape")
         assert isinstance(app.focused, StoryList)
         await pilot.press("enter")
         assert isinstance(app.focused, CoverageList)
         coverage = app.query_one(CoverageList)
-        # The story's event, the stream's heading, the rest of its 28 related articles.
-        assert len(coverage.entries) == 29 and coverage.row_count == 30
+        # The seeds' one event: the story and its 28 related articles, all of them news of it.
+        assert len(coverage.entries) == 31 and coverage.row_count == 31
         assert coverage.entries[0].lag_text == "first"
         assert [entry.is_story for entry in coverage.entries].count(True) == 1
         await pilot.press("j", "j")
@@ -153,10 +155,9 @@ async def test_open_on_the_coverage_pane_opens_the_related_article(monkeypatch):
     monkeypatch.setattr("reader.links.no_browser", lambda: None)  # as on a desktop
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("enter")
-        await to_the_stream(pilot, app)  # GeekWire's: the story's related list, not its event
+        await pilot.press("enter")  # the coverage's first row: the Washington Post's first report
         await pilot.press("o")
-        assert opened == ["https://www.geekwire.com/2020/congressman-slams-amazons-use-facial-recognition-technology-calls-new-disclosures/"]
+        assert opened == ["https://www.washingtonpost.com/technology/2020/06/10/amazon-rekognition-police/"]
         assert [entry.is_story for entry in app.query_one(CoverageList).entries].count(True) == 1
 
 

@@ -13,15 +13,15 @@ from reader.widgets.coverage import CoverageList, CoveragePane, Heading
 from reader.widgets.detail import LinkedStories
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text, settle, highlight_second_story, to_the_stream, wait_for
+from app_helpers import make_app, screen_text, settle, highlight_second_story, wait_for
 from conftest import ONE_NEWS, SEEDS, background_text, event_story_text, story_text
 
 
-def _stream(coverage: CoverageList) -> list:
-    """The entries below the heading row: the story's topic stream."""
+def _event_part(coverage: CoverageList) -> list:
+    """The entries above the heading row (all of them when there is none): the story's event."""
     items = coverage.items
-    heading = next(i for i, item in enumerate(items) if isinstance(item, Heading))
-    return items[heading + 1:]
+    return items[:next((i for i, item in enumerate(items) if isinstance(item, Heading)), len(items))]
+
 
 
 async def test_c_orders_the_coverage_by_time_quality_and_provider():
@@ -29,14 +29,14 @@ async def test_c_orders_the_coverage_by_time_quality_and_provider():
     async with app.run_test(size=(120, 40)) as pilot:
         await highlight_second_story(pilot, app)
         coverage = app.query_one(CoverageList)
-        assert len(coverage.entries) == 29 and len(_stream(coverage)) > 1
-        times = [entry.published for entry in _stream(coverage)]
+        assert len(coverage.entries) == 31 and len(_event_part(coverage)) == 31  # the seeds: one event
+        times = [entry.published for entry in _event_part(coverage)]
         assert times == sorted(times)
         await pilot.press("c")
-        qualities = [entry.article.quality for entry in _stream(coverage)]
-        assert qualities == sorted(qualities, reverse=True)
+        qualities = [entry.article.quality for entry in _event_part(coverage)]
+        assert qualities[0] is not None and qualities == sorted(qualities, key=lambda q: (q is None, -(q or 0)))
         await pilot.press("c")
-        names = [entry.article.provider.label.casefold() for entry in _stream(coverage)]
+        names = [entry.article.provider.label.casefold() for entry in _event_part(coverage)]
         assert names == sorted(names)
         assert "coverage by provider" in screen_text(app)
 
@@ -45,8 +45,7 @@ async def test_x_compares_an_article_with_the_story_and_space_picks_another():
     app = make_app(SEEDS)
     async with app.run_test(size=(140, 40)) as pilot:
         await highlight_second_story(pilot, app)
-        await pilot.press("enter")
-        await to_the_stream(pilot, app)  # the stream's earliest: the Washington Post
+        await pilot.press("enter")  # the event's first report: the Washington Post
         await pilot.press("x")
         assert isinstance(app.screen, CompareScreen)
         assert app.screen.left.provider.name == "CBS News"
@@ -64,8 +63,7 @@ async def test_outlet_view_lists_an_outlets_articles_and_goes_to_the_story():
     async with app.run_test(size=(140, 40)) as pilot:
         await highlight_second_story(pilot, app)
         await pilot.press("enter")
-        await to_the_stream(pilot, app)
-        await pilot.press("P")  # the Washington Post, from the coverage pane's stream
+        await pilot.press("P")  # the Washington Post, the event's first report
         await wait_for(pilot, lambda: isinstance(app.screen, OutletScreen))
         text = screen_text(app)
         assert "Washington Post" in text

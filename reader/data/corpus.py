@@ -467,7 +467,9 @@ class Corpus:
             return None
         event_id, rows = found
         own = url_key(story.article.web_url)
-        members = [article_record(row) for row in rows if row[0] != own]
+        # The story's own copy of an article, where it lists one, as its file has it (quality too).
+        listed = {url_key(article.web_url): article for article in story.related}
+        members = [listed.get(row[0]) or article_record(row) for row in rows if row[0] != own]
         return build_story_event(event_id, story, members, {row[0] for row in rows} | {own})
 
     def event_ids(self, sort: str = "newest", query: Query = Query(), unread_only: bool = False) -> array:

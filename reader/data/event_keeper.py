@@ -114,7 +114,7 @@ class EventKeeper:
              for key in sorted(touched) if key in rows or (key in stored and events.event_of(key) is not None)],
             removed)
         member_keys = self._store_figures(affected)
-        self.index.finish_events(member_keys | touched, pending)
+        self.index.finish_events(member_keys | touched, pending, affected)
 
     def _store_figures(self, event_keys) -> set[str]:
         """Store the figures of these events from their stored articles; return those articles' keys."""

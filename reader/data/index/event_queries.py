@@ -173,11 +173,12 @@ class EventQueries:
 
     @guarded
     def finish_events(self, story_keys: Collection[str] | None, done: Collection[str] | None,
-                      page: int = 5000) -> None:
+                      event_keys: Collection[str] | None = None, page: int = 5000) -> None:
         """After the articles' events and the events' figures are stored: the stories whose own
         URL key is in `story_keys` (None: all, a page at a time) take their event; variants no
         file gives any more go, and so do events no article belongs to; the `done` pending
-        keys (None: all) are cleared, and the folder's events are ready."""
+        keys (None: all) are cleared, and the folder's events are ready. `event_keys`: the only
+        events that may have lost their last article (None: any)."""
         folder = self.folder_id
         update = (
             "UPDATE stories SET (event, event_outlets) = (SELECT e.id, e.outlets FROM article_events a"
@@ -193,31 +194,35 @@ class EventQueries:
                         break
                     db.execute(update + " AND id BETWEEN ? AND ?", (folder, ids[0], ids[-1]))
                 after = ids[-1]
-        # Only a pending article can have lost a variant's last reference: the pages of pending
-        # keys bound the key ranges looked at.
+        # Only a pending article can have lost a variant's last reference.
         after = ""
         while True:
             with self._lock, self._transaction() as db:
                 keys = [row[0] for row in db.execute(
                     "SELECT url_key FROM events_pending WHERE folder = ? AND url_key > ? ORDER BY url_key LIMIT ?",
-                    (folder, after, page))]
+                    (folder, after, _KEYS_PER_QUERY))]
                 if not keys:
                     break
                 db.execute(
-                    "DELETE FROM article_variants WHERE folder = ? AND url_key > ? AND url_key <= ?"
+                    f"DELETE FROM article_variants WHERE folder = ? AND url_key IN ({','.join('?' * len(keys))})"
                     " AND NOT EXISTS (SELECT 1 FROM related r CROSS JOIN stories s ON s.id = r.story"
                     "  WHERE r.url_key = article_variants.url_key AND r.variant = article_variants.variant"
                     "  AND s.folder = article_variants.folder)"
                     " AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.folder = article_variants.folder"
                     "  AND s.url_key = article_variants.url_key AND s.variant = article_variants.variant)",
-                    (folder, after, keys[-1]))
+                    (folder, *keys))
             after = keys[-1]
         self.edits += 1
         with self._lock, self._transaction() as db:
             if story_keys is not None:
                 db.executemany(update + " AND url_key = ?", [(folder, key) for key in story_keys])
-            db.execute("DELETE FROM events WHERE folder = :folder AND key NOT IN"
-                       " (SELECT event_key FROM article_events WHERE folder = :folder)", {"folder": folder})
+            if event_keys is None:
+                db.execute("DELETE FROM events WHERE folder = :folder AND key NOT IN"
+                           " (SELECT event_key FROM article_events WHERE folder = :folder)", {"folder": folder})
+            else:
+                db.executemany("DELETE FROM events WHERE folder = ? AND key = ? AND NOT EXISTS (SELECT 1"
+                               " FROM article_events a WHERE a.folder = events.folder AND a.event_key = events.key)",
+                               [(folder, key) for key in event_keys])
             if done is None:
                 db.execute("DELETE FROM events_pending WHERE folder = ?", (folder,))
             else:

@@ -261,6 +261,7 @@ class Corpus:
         cancelled: Callable[[], bool] = lambda: False,
         verify_workers: int | None = None,
         whole: bool = False,
+        events: bool = True,
     ) -> LoadProgress:
         """Bring the index up to date with the folder: only new and changed files are read.
 
@@ -269,16 +270,17 @@ class Corpus:
         `verify_workers` helper processes (default: every core; 0 reads here).
         `whole`: one full parse of each file instead, for the command line, where nobody
         looks at the list before everything is read (each file is parsed once, not twice).
+        `events`: bring the folder's events up to date at the end (`check` has no use for them).
         """
         workers = _cores() if verify_workers is None else verify_workers
         while True:
             generation = self.index.generation
-            progress = self._scan_once(on_progress, cancelled, workers, whole)
+            progress = self._scan_once(on_progress, cancelled, workers, whole, events)
             if self.index.generation == generation or cancelled():
                 return progress
             # The cache failed under the scan and the index is new and empty: read again.
 
-    def _scan_once(self, on_progress, cancelled, workers, whole: bool) -> LoadProgress:
+    def _scan_once(self, on_progress, cancelled, workers, whole: bool, events: bool) -> LoadProgress:
         progress = LoadProgress()
         report = on_progress or (lambda progress: None)
         self._list_pass(progress, report, cancelled, whole)
@@ -297,7 +299,8 @@ class Corpus:
         progress.done = True
         progress.events_ready = self.events_ready  # as they stand: a report follows if they change
         report(progress)
-        self._after_scan_update_events(progress, report)
+        if events:
+            self._after_scan_update_events(progress, report)
         return progress
 
     def _after_scan_update_events(self, progress: LoadProgress, report) -> None:

@@ -305,7 +305,6 @@ class Corpus:
 
     def _after_scan_update_events(self, progress: LoadProgress, report) -> None:
         """After the full parse: the events of what changed (all of them the first time)."""
-        progress.events_ready = self.events_ready
         if self.events.update():
             progress.events_ready = True
             report(progress)

@@ -400,12 +400,13 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         return self.shown_story.article if isinstance(self.shown_story, Story) else None
 
     def target_link(self) -> str:
-        """The link `o` and `y` act on: the related article's, or the story's own (its webUrl,
-        else its originalUrl)."""
-        if isinstance(self.focused, CoverageList):
-            article = self.focused.current()
-            return article.web_url if article else ""
-        return self.shown_story.link if isinstance(self.shown_story, Story) else ""
+        """The link `o` and `y` act on: the target's web URL, or for the story's own article
+        the story's link (its webUrl, else its originalUrl)."""
+        article = self.target()
+        if article is None:
+            return ""
+        story = self.shown_story
+        return story.link if isinstance(story, Story) and article is story.article else article.web_url
 
     @survivable
     def action_open_link(self) -> None:

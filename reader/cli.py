@@ -115,7 +115,6 @@ def _run(command: str, args: argparse.Namespace) -> int:
         what = "a symbolic link to nothing, or a link loop" if os.path.lexists(path) else "no such file or folder"
         print(f"reader: {shown_path(path)}: {what}", file=sys.stderr)
         return EXIT_USAGE
-    from reader.data.corpus import Corpus
     from reader.data.discover import DEFAULT_MAX_BYTES
 
     max_bytes = DEFAULT_MAX_BYTES if args.max_file_size is None else args.max_file_size
@@ -125,12 +124,14 @@ def _run(command: str, args: argparse.Namespace) -> int:
         shown = path if args.path is not None else "bundled seeds"
         return run_app(path, use_cache=not args.no_cache, max_bytes=max_bytes, display_name=shown)
     startup.end()
+    if command == "check":
+        return _check(path, max_bytes)
+    from reader.data.corpus import Corpus
+
     corpus = Corpus(path, use_cache=not args.no_cache, max_bytes=max_bytes)
     try:
         for notice in corpus.notices:
             print(f"reader: {notice}", file=sys.stderr)
-        if command == "check":
-            return _check(corpus)
         if command == "events":
             return _events(corpus, args)
         return _export(corpus, args)
@@ -138,16 +139,20 @@ def _run(command: str, args: argparse.Namespace) -> int:
         corpus.close()
 
 
-def _check(corpus) -> int:
-    progress = corpus.scan(whole=True, events=False)  # problems only: the events can wait
-    problems = corpus.problems()
-    for problem in problems:
+def _check(path: str, max_bytes: int) -> int:
+    from reader.data.check import check_folder
+
+    report = check_folder(path, max_bytes)
+    for notice in report.notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    for problem in report.problems:
         print(problem.line_of_text())
-    stories = "story" if progress.stories == 1 else "stories"
-    noun = "problem" if len(problems) == 1 else "problems"
-    others = f", {progress.not_stories} other {'file' if progress.not_stories == 1 else 'files'} skipped" if progress.not_stories else ""
-    print(f"{progress.stories} {stories}, {len(problems)} {noun}{others}")
-    return EXIT_PROBLEMS if problems else EXIT_OK
+    stories = "story" if report.stories == 1 else "stories"
+    noun = "problem" if len(report.problems) == 1 else "problems"
+    others = report.not_stories
+    skipped = f", {others} other {'file' if others == 1 else 'files'} skipped" if others else ""
+    print(f"{report.stories} {stories}, {len(report.problems)} {noun}{skipped}")
+    return EXIT_PROBLEMS if report.problems else EXIT_OK
 
 
 def _export(corpus, args: argparse.Namespace) -> int:

@@ -248,20 +248,3 @@ def test_the_collector_is_as_usual_after_start_up(capsys):
     usual = gc.get_threshold()
     assert main(["check", str(SEEDS)]) == 0
     assert gc.get_threshold() == usual
-
-
-def test_check_leaves_the_events_to_the_commands_that_show_them(capsys):
-    # check reads every file but computes no events; an export on the cache it left still gives them.
-    from reader.data.corpus import Corpus
-
-    code, _, _ = run(capsys, "check", str(SEEDS))
-    assert code == 0
-    corpus = Corpus(str(SEEDS))
-    try:
-        assert corpus.was_scanned and not corpus.events_ready
-    finally:
-        corpus.close()
-    code, out, _ = run(capsys, "export", str(SEEDS), "--format", "json")
-    stories = json.loads(out)
-    ids = {story["event"] for story in stories} | {item["event"] for story in stories for item in story["related"]}
-    assert code == 0 and ids == {stories[0]["event"]} and stories[0]["event"] is not None  # the seeds' one event

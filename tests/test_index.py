@@ -191,10 +191,10 @@ def double_or_die_in_a_helper(chunk, max_bytes):
 
 
 def test_a_helper_process_that_dies_does_not_lose_the_scan():
-    from reader.data.corpus import _Readers
+    from reader.data.readers import Readers
 
     notices: list[str] = []
-    readers = _Readers(double_or_die_in_a_helper, 0, 2, notices)
+    readers = Readers(double_or_die_in_a_helper, 0, 2, notices)
     taken: list[int] = []
     try:
         for number in range(6):

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
 from array import array
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from reader.data.event_keeper import EventKeeper
 from reader.data.discover import DEFAULT_MAX_BYTES, FileInfo, find_files
-from reader.data.index import SORTS, Index, verified_figures
+from reader.data.index import SORTS, Index
 from reader.data.coverage import url_key
 from reader.data.dates import from_epoch
 from reader.data.event_view import EVENT_SORTS, EventFirst, EventRow, StoryEvent
 from reader.data.event_view import story_event as build_story_event
 from reader.data.index.event_queries import article_record
 from reader.data.query import Query, Term, compile_parts, compile_query
-from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow, Verified, entry_of
+from reader.data.readers import CHUNK_FILES, Readers, cores, read_chunk, read_whole_chunk, verify_chunk
+from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow, Verified
 from reader.data.state import MarkStore
 
 if TYPE_CHECKING:
@@ -26,177 +26,12 @@ if TYPE_CHECKING:
 
 _BATCH_FILES = 250
 _BATCH_SECONDS = 0.25
-_CHUNK_FILES = 64  # files read per task
-_READ_HERE_FIRST = 1  # chunks read in this process first: a small folder needs no helpers
 # After the list pass, this long the verify pass waits: the UI thread shares the
 # GIL with this one, and the whole list should be on screen before the verifying
 # (its writes are Python work too) competes with drawing it.
 _LIST_SHOWN_SECONDS = 0.15
-_CHUNKS_IN_FLIGHT = 8
 # The order of a search beside SORTS: stories whose own text matches first (see Corpus.query_ids).
 RELEVANCE = "relevance"
-
-
-def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
-    """List entries for a chunk of files; runs in a helper process on a cold start."""
-    from reader.data.parse import read_entry  # YAML is imported only when files are read
-
-    read = []
-    for path, rel, size, mtime in chunk:
-        result = read_entry(path, rel, max_bytes)
-        read.append((rel, size, mtime, None if isinstance(result, NotAStory) else result))
-    return read
-
-
-def read_whole_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
-    """A full parse of a chunk of files, for a scan nobody watches: each file's list entry
-    and its verified figures from one reading (path, size, mtime_ns, Entry | Problem | None,
-    Verified | None)."""
-    from reader.data.parse import read_story
-
-    read = []
-    for path, rel, size, mtime in chunk:
-        result = read_story(path, rel, max_bytes)
-        if isinstance(result, Story):
-            read.append((rel, size, mtime, entry_of(result), verified_figures(result)))
-        else:
-            read.append((rel, size, mtime, None if isinstance(result, NotAStory) else result, None))
-    return read
-
-
-def verify_chunk(chunk: list[tuple[str, str]], max_bytes: int) -> list:
-    """Full parses for a chunk of stories, as the index records them (Verified, or the
-    Problem); None for a file that is no story now."""
-    from reader.data.parse import read_story
-
-    read = []
-    for path, rel in chunk:
-        result = read_story(path, rel, max_bytes)
-        if isinstance(result, Story):
-            result = verified_figures(result)
-        read.append((rel, None if isinstance(result, NotAStory) else result))
-    return read
-
-
-def _cores() -> int:
-    return min(4, os.cpu_count() or 1)
-
-
-class _Readers:
-    """Runs a reading function over chunks of files: here for the first few, then
-    in helper processes.
-
-    A cold start of thousands of files is bound by YAML parsing, which one
-    Python thread cannot spread over the cores; processes can.
-    """
-
-    def __init__(self, function: Callable[[list, int], list], max_bytes: int, workers: int,
-                 notices: list[str], here_first: int = _READ_HERE_FIRST) -> None:
-        self.function = function
-        self.here_first = here_first
-        self.max_bytes = max_bytes
-        self.workers = workers
-        self.notices = notices
-        self.pool = None
-        self.chunks = 0
-        self.in_flight: deque = deque()
-        self.held: deque = deque()  # chunks to read here
-
-    def submit(self, chunk: list, take: Callable[[list], None]) -> None:
-        self.chunks += 1
-        if self.pool is None and self.chunks <= self.here_first:
-            # Held until it is known whether helpers are needed: if so, they start
-            # first (which takes a while) and this chunk is read here meanwhile.
-            self.held.append(chunk)
-            return
-        if self.pool is None and self.workers > 0:
-            self.pool, problem = _start_pool(self.workers)
-            if problem and problem not in self.notices:
-                self.notices.append(problem)
-                self.workers = 0  # no second try
-        if self.pool is None:
-            self._read_held(take)
-            take(self.function(chunk, self.max_bytes))
-            return
-        self.in_flight.append((self.pool.submit(self.function, chunk, self.max_bytes), chunk))
-        self._read_held(take)
-        while self.in_flight and (len(self.in_flight) > _CHUNKS_IN_FLIGHT or self.in_flight[0][0].done()):
-            self._take_oldest(take)
-
-    def drain(self, take: Callable[[list], None]) -> None:
-        self._read_held(take)
-        while self.in_flight:
-            self._take_oldest(take)
-
-    def _read_held(self, take: Callable[[list], None]) -> None:
-        while self.held:
-            take(self.function(self.held.popleft(), self.max_bytes))
-
-    def _take_oldest(self, take: Callable[[list], None]) -> None:
-        future, chunk = self.in_flight.popleft()
-        try:
-            read = future.result()
-        except Exception as error:  # noqa: BLE001 - a helper died (BrokenProcessPool) or failed
-            self._give_up_helpers(error)
-            read = self.function(chunk, self.max_bytes)
-        take(read)
-
-    def _give_up_helpers(self, error: Exception) -> None:
-        """Read the rest here: slower, and one bad helper does not lose the scan. The
-        chunks still in flight fail too, and _take_oldest reads each of them here."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
-            self.workers = 0
-            self.notices.append(f"Reading in one process, slower: a helper process stopped ({error or type(error).__name__}).")
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _forkserver_context():
-    import multiprocessing
-
-    # forkserver: forking the app itself, threads and all, is not safe. Its
-    # server imports the parser once; every helper forked from it has it.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["reader.data.parse"])
-    return context
-
-
-def _start_resource_tracker() -> None:
-    """Start Python's resource tracker, which helper pools need, with the real stderr.
-
-    The tracker is started with sys.stderr's file descriptor. Inside a Textual
-    app sys.stderr is a capture object whose descriptor is -1, and every pool
-    would fail; the real stream stands in for the moment of the start. A
-    start that finds nothing to read never gets here.
-    """
-    import sys
-
-    captured = sys.stderr
-    try:
-        from multiprocessing import resource_tracker
-
-        if sys.__stderr__ is not None:
-            sys.stderr = sys.__stderr__
-        resource_tracker.ensure_running()
-    except (OSError, ValueError, ImportError):
-        pass  # then the pool fails to start, and files are read in this process
-    finally:
-        sys.stderr = captured
-
-
-def _start_pool(workers: int):
-    """(a pool, "") or (None, why not)."""
-    try:
-        from concurrent.futures import ProcessPoolExecutor
-
-        _start_resource_tracker()
-        return ProcessPoolExecutor(workers, mp_context=_forkserver_context()), ""
-    except (OSError, ValueError, ImportError) as error:
-        return None, f"Reading in one process, slower: helper processes did not start ({error})."
 
 
 def cache_file() -> str:
@@ -272,7 +107,7 @@ class Corpus:
         looks at the list before everything is read (each file is parsed once, not twice).
         `events`: bring the folder's events up to date at the end (`check` has no use for them).
         """
-        workers = _cores() if verify_workers is None else verify_workers
+        workers = cores() if verify_workers is None else verify_workers
         while True:
             generation = self.index.generation
             progress = self._scan_once(on_progress, cancelled, workers, whole, events)
@@ -322,7 +157,7 @@ class Corpus:
         results: list[tuple[str, int, int, Entry | Problem | None]] = []
         verified: list[tuple[str, Verified]] = []  # whole reads: written after their entries
         chunk: list[tuple[str, str, int, int]] = []
-        readers = _Readers(read_whole_chunk if whole else read_chunk, self.max_bytes, _cores(), self.notices)
+        readers = Readers(read_whole_chunk if whole else read_chunk, self.max_bytes, cores(), self.notices)
         flushed_at = time.monotonic()
 
         def flush() -> None:
@@ -357,7 +192,7 @@ class Corpus:
                     if before is None:
                         new.add(found.rel)
                     chunk.append((found.path, found.rel, found.size, found.mtime_ns))
-                    if len(chunk) >= _CHUNK_FILES:
+                    if len(chunk) >= CHUNK_FILES:
                         readers.submit(chunk, take)
                         chunk = []
                 else:
@@ -381,8 +216,8 @@ class Corpus:
         """A full parse of every story the list pass read: it has the last word."""
         progress.to_verify = self.index.unverified_count()
         # A full parse holds the GIL ~5 ms a file: more than a chunk goes to helpers from the start.
-        here_first = 1 if progress.to_verify <= _CHUNK_FILES else 0
-        readers = _Readers(verify_chunk, self.max_bytes, workers, self.notices, here_first)
+        here_first = 1 if progress.to_verify <= CHUNK_FILES else 0
+        readers = Readers(verify_chunk, self.max_bytes, workers, self.notices, here_first)
 
         def take(read: list) -> None:
             self.index.write_verified(read)
@@ -392,7 +227,7 @@ class Corpus:
         try:
             after = ""  # pages of paths, not a list of them all: 100,000 paths cost memory
             while not cancelled():
-                paths = self.index.unverified(after, _CHUNK_FILES)
+                paths = self.index.unverified(after, CHUNK_FILES)
                 if not paths:
                     break
                 after = paths[-1]

@@ -189,16 +189,23 @@ def _tag_refused(exc: yaml.MarkedYAMLError) -> str | None:
 
 
 def _load_yaml(front: str) -> dict:
+    return _load_yaml_saying_how(front)[0]
+
+
+def _load_yaml_saying_how(front: str) -> tuple[dict, bool]:
+    """(the document, whether the fast reading took it: then it holds no alias)."""
     _check_depth(front)
+    fast = True
     try:
         document = yaml_fast.load(front, _is_yaml)
     except yaml_fast.Declined:
+        fast = False
         document = _load_with_pyyaml(front)
     if document is None:
         raise _Unreadable("front matter is empty")
     if not isinstance(document, dict):
         raise _Unreadable(f"front matter is {_kind(document)}, not a set of keys and values")
-    return document
+    return document, fast
 
 
 def _load_with_pyyaml(front: str) -> object:
@@ -278,6 +285,27 @@ def read_story(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Story
     front, body = _split(text)
     document = _load_yaml(front)
     return build_story(document, rel, body, len(front))
+
+
+@_never_raises
+def read_verdict(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Problem | NotAStory | None:
+    """What `read_story` says of the file, without its records: None for a story.
+
+    Building the records can refuse a file only for its title, or for work
+    beyond the budget, which only aliases (`*name`) can cause: without one, each
+    value costs far less than the 20 a byte allowed. A file the fast reading
+    declined may hold aliases: it is built whole, as `read_story` builds it.
+    """
+    text = _read_text(path, rel, max_bytes)
+    if isinstance(text, NotAStory):
+        return text
+    front, body = _split(text)
+    document, fast = _load_yaml_saying_how(front)
+    if not fast:
+        build_story(document, rel, body, len(front))
+    else:
+        require_title(document)
+    return None
 
 
 def read_raw(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Problem:

@@ -14,7 +14,7 @@ from reader import __version__
 from reader.data.records import Entry
 
 # Raised when the tables change: a cache from another version is rebuilt, never trusted.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 # What a file reads as (its fields, a problem's reason, whether it is a story at all)
 # comes from these modules: a cache written by other code of theirs is rebuilt too.
 READING_MODULES = (
@@ -114,8 +114,8 @@ CREATE TABLE IF NOT EXISTS article_variants (  -- one text of an article (files 
     provider_name TEXT NOT NULL,
     provider_domain TEXT NOT NULL,
     url TEXT NOT NULL,
-    PRIMARY KEY (folder, url_key, variant)
-) WITHOUT ROWID;
+    UNIQUE (folder, url_key, variant)  -- rows of texts: a rowid table, the key in a small index
+);
 CREATE TABLE IF NOT EXISTS events_pending (  -- articles whose references changed since events were computed
     folder INTEGER NOT NULL,
     url_key TEXT NOT NULL,
@@ -123,11 +123,9 @@ CREATE TABLE IF NOT EXISTS events_pending (  -- articles whose references change
 ) WITHOUT ROWID;
 -- A verified story's own article (stories.variant) and its related items (related.variant) are
 -- the references to each article's variants; every change to them notes the article as pending.
+-- Related items added are noted by IndexWrites.write_verified, once a batch (a trigger a row cost
+-- more than the rows themselves); the triggers note the rest.
 -- (NOT EXISTS, not OR IGNORE: an outer statement's conflict policy, an upsert's, would override it.)
-CREATE TRIGGER IF NOT EXISTS related_added AFTER INSERT ON related WHEN new.url_key != '' BEGIN
-    INSERT INTO events_pending SELECT folder, new.url_key FROM stories WHERE id = new.story AND NOT EXISTS
-        (SELECT 1 FROM events_pending p WHERE p.folder = stories.folder AND p.url_key = new.url_key);
-END;
 CREATE TRIGGER IF NOT EXISTS related_removed AFTER DELETE ON related WHEN old.url_key != '' BEGIN
     INSERT INTO events_pending SELECT folder, old.url_key FROM stories WHERE id = old.story AND NOT EXISTS
         (SELECT 1 FROM events_pending p WHERE p.folder = stories.folder AND p.url_key = old.url_key);

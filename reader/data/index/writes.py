@@ -176,6 +176,7 @@ class IndexWrites:
                 kinds.append((KIND_PROBLEM, folder, path))
             else:
                 kinds.append((KIND_OTHER, folder, path))
+        added: set[str] = set()  # URL keys of the related items written: their events are pending
         with self._lock, self._transaction() as db:
             for story in stories:
                 row = db.execute("SELECT id, search_rowid FROM stories WHERE folder = ? AND path = ?",
@@ -193,7 +194,9 @@ class IndexWrites:
                 db.execute("DELETE FROM related WHERE story = ?", (story_id,))
                 db.executemany("INSERT INTO related VALUES (?,?,?,?,?,?,?,?,?)",
                                [(story_id, *item) for item in story.related])
+                added.update(item[4] for item in story.related if item[4])
                 db.execute("UPDATE search SET coverage = ? WHERE rowid = ?", (story.coverage, rowid))
+            db.executemany("INSERT OR IGNORE INTO events_pending VALUES (?, ?)", [(folder, key) for key in added])
             self._drop_stories(dropped)
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("UPDATE files SET kind = ? WHERE folder = ? AND path = ?", kinds)

@@ -111,7 +111,8 @@ class RowList(ScrollView, can_focus=True):
         Binding("enter", "select", "Select", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    # No repaint of the whole list on a move: watch_cursor redraws the two lines that change.
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, row_list: RowList, index: int) -> None:
@@ -177,6 +178,13 @@ class RowList(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, clamped))
         self.scroll_to_cursor()
         self.refresh()
+
+    def refresh_row(self, index: int) -> None:
+        """One row's content changed: draw it again, and nothing else."""
+        width = self.scrollable_content_region.width
+        for state in ("", "cursor", "blurred"):
+            self._strips.discard((index, width, state))
+        self.refresh_line(index)
 
     @property
     def row_count(self) -> int:

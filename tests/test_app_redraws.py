@@ -1,0 +1,62 @@
+"""What a key redraws: a move in the list redraws the two rows it changes, not the whole list."""
+
+from __future__ import annotations
+
+from textual.widget import Widget
+
+from reader.widgets.story_list import StoryList
+
+from app_helpers import make_app, settle
+from test_app import many_stories
+
+
+class Redraws:
+    """Counts the whole-widget redraws (refresh with no region) asked of chosen widgets."""
+
+    def __init__(self, monkeypatch, *widgets: Widget) -> None:
+        self.widgets = widgets
+        self.whole: list[str] = []
+        self.rows: list[tuple[str, int]] = []
+        refresh = Widget.refresh
+
+        def counted(widget, *regions, **options):
+            if widget in self.widgets:
+                if regions:
+                    self.rows.extend((type(widget).__name__, region.y) for region in regions)
+                elif options.get("repaint", True) or options.get("layout"):
+                    self.whole.append(type(widget).__name__)
+            return refresh(widget, *regions, **options)
+
+        monkeypatch.setattr(Widget, "refresh", counted)
+
+
+async def test_a_move_redraws_two_rows_of_the_list_and_nothing_else(make_folder, monkeypatch):
+    app = make_app(make_folder(many_stories(60)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        redraws = Redraws(monkeypatch, story_list, app.status)
+        await pilot.press("j")
+        await pilot.pause()
+        assert story_list.cursor == 1
+        assert redraws.whole == []
+        assert sorted(redraws.rows) == [("StoryList", 0), ("StoryList", 1)]
+        await pilot.press("k")
+        await pilot.pause()
+        assert story_list.cursor == 0 and redraws.whole == []
+
+
+async def test_a_story_marked_read_redraws_its_row_alone(make_folder, monkeypatch):
+    app = make_app(make_folder(many_stories(60)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert not story_list.stories.story_row(1).read
+        redraws = Redraws(monkeypatch, story_list)
+        await pilot.press("m")
+        await pilot.pause()
+        assert story_list.stories.story_row(1).read  # the row as the list shows it says so
+        assert redraws.whole == []
+        assert redraws.rows == [("StoryList", 1)]

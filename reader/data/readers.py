@@ -13,6 +13,7 @@ from reader.data.records import NotAStory, Story, entry_of
 CHUNK_FILES = 64  # files read per task
 _READ_HERE_FIRST = 1  # chunks read in this process first: a small folder needs no helpers
 _CHUNKS_IN_FLIGHT = 8
+_HELPER_NICENESS = 10
 
 
 def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
@@ -170,12 +171,21 @@ def _start_resource_tracker() -> None:
         sys.stderr = captured
 
 
+def _yield_to_the_screen() -> None:
+    """Helpers read at a lower priority: with as many helpers as cores, the process that
+    takes keys and draws would otherwise wait its turn for a core."""
+    try:
+        os.nice(_HELPER_NICENESS)
+    except OSError:
+        pass  # not allowed here: they read at the usual priority
+
+
 def _start_pool(workers: int):
     """(a pool, "") or (None, why not)."""
     try:
         from concurrent.futures import ProcessPoolExecutor
 
         _start_resource_tracker()
-        return ProcessPoolExecutor(workers, mp_context=_helper_context()), ""
+        return ProcessPoolExecutor(workers, mp_context=_helper_context(), initializer=_yield_to_the_screen), ""
     except (OSError, ValueError, ImportError) as error:
         return None, f"Reading in one process, slower: helper processes did not start ({error})."

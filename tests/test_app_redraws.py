@@ -7,6 +7,7 @@ from textual.widget import Widget
 from reader.widgets.story_list import StoryList
 
 from app_helpers import make_app, settle
+from conftest import SEEDS
 from test_app import many_stories
 
 
@@ -60,3 +61,19 @@ async def test_a_story_marked_read_redraws_its_row_alone(make_folder, monkeypatc
         assert story_list.stories.story_row(1).read  # the row as the list shows it says so
         assert redraws.whole == []
         assert redraws.rows == [("StoryList", 1)]
+
+
+def test_the_app_hands_the_interpreter_over_every_millisecond(monkeypatch):
+    # Background threads run Python for seconds: a key must not wait 5 ms at each step to its frame.
+    import sys
+
+    from reader import app as app_module
+
+    seen = []
+    monkeypatch.setattr(app_module.ReaderApp, "run", lambda self: seen.append(sys.getswitchinterval()))
+    usual = sys.getswitchinterval()
+    try:
+        assert app_module.run_app(str(SEEDS), use_cache=False) == 0
+    finally:
+        sys.setswitchinterval(usual)
+    assert seen == [0.001]

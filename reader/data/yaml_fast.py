@@ -108,19 +108,22 @@ def _resolved(text: str) -> object:
     return value
 
 
-_PLAIN = b"\\u0000plain"  # as JSON spells the key of a plain scalar to resolve
-_PLAIN_KEY = "\x00plain"
-
-
-def _object(pairs: dict) -> object:
-    if len(pairs) == 1 and _PLAIN_KEY in pairs:
-        try:
-            return _resolved(pairs[_PLAIN_KEY])
-        except Declined:
-            raise
-        except Exception:  # noqa: BLE001 - PyYAML's own reading reports it
-            raise Declined from None
-    return pairs
+def _resolve_plain(node: object, values: dict[str, object]) -> None:
+    """Each text of `values` in the parsed document, as PyYAML builds it. Every occurrence of
+    those texts in the file is a plain value (never a key, never quoted): the whole document
+    can be rewritten by equality, with no look at where each came from."""
+    if isinstance(node, dict):
+        items = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return
+    for key, value in items:
+        if isinstance(value, str):
+            if value in values:
+                node[key] = values[value]
+        elif isinstance(value, (dict, list)):
+            _resolve_plain(value, values)
 
 
 _STDERR = 2
@@ -178,19 +181,22 @@ def load(front: str, libyaml_accepts) -> object:
         for token_bytes, count in in_json.items():
             token = token_bytes.decode("ascii")  # YAML 1.1's forms are ASCII
             if plain[token] == count and not quoted[token]:
-                to_resolve.add(token_bytes)
+                to_resolve.add(token)
             elif quoted[token] != count or plain[token]:
                 raise Declined
-        if to_resolve:
-            text = _JSON_CANDIDATE.sub(
-                lambda found: b'{"%s": %s}' % (_PLAIN, found.group(0)) if found.group(1) in to_resolve else found.group(0),
-                text,
-            )
+    else:
+        to_resolve = ()
     try:
-        document = json.loads(text, strict=False, object_hook=_object, parse_float=_float,
-                              parse_constant=_decline)
+        document = json.loads(text, strict=False, parse_float=_float, parse_constant=_decline)
     except (ValueError, RecursionError):
         raise Declined from None
+    if to_resolve:
+        try:
+            _resolve_plain(document, {token: _resolved(token) for token in to_resolve})
+        except Declined:
+            raise
+        except Exception:  # noqa: BLE001 - PyYAML's own reading reports it (a depth, a value)
+            raise Declined from None
     if not isinstance(document, dict):
         raise Declined  # PyYAML's reading names what it is
     return document

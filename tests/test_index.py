@@ -346,3 +346,25 @@ def test_one_whole_pass_leaves_the_index_the_two_passes_leave(make_folder):
     assert len(contents[0]) == 150 and len(contents[1]) == 150
     assert [path for path, *_ in contents[2]] == ["bad.md", "broken-related.md", "notes.txt"]
     assert whole.index.unverified_count() == 0
+
+
+def niceness_in_a_helper(chunk, max_bytes):
+    import multiprocessing
+
+    return [(multiprocessing.parent_process() is not None, os.nice(0))]
+
+
+@pytest.mark.parametrize("beside_a_screen", [True, False])
+def test_helpers_beside_the_app_read_at_a_lower_priority(beside_a_screen):
+    from reader.data.readers import Readers
+
+    notices: list[str] = []
+    readers = Readers(niceness_in_a_helper, 0, 1, notices, here_first=0, beside_a_screen=beside_a_screen)
+    taken: list = []
+    try:
+        readers.submit([0], taken.extend)
+        readers.drain(taken.extend)
+    finally:
+        readers.close()
+    usual = os.nice(0)
+    assert notices == [] and taken == [(True, min(19, usual + 10) if beside_a_screen else usual)]

@@ -127,7 +127,7 @@ class Corpus:
         report(progress)
         if progress.files_read and not whole:  # nobody looks at a whole scan's list meanwhile
             time.sleep(_LIST_SHOWN_SECONDS)
-        self._verify_pass(progress, report, cancelled, workers)
+        self._verify_pass(progress, report, cancelled, workers, beside_a_screen=not whole)
         if cancelled():
             return progress
         self._count(progress)
@@ -157,7 +157,8 @@ class Corpus:
         results: list[tuple[str, int, int, Entry | Problem | None]] = []
         verified: list[tuple[str, Verified]] = []  # whole reads: written after their entries
         chunk: list[tuple[str, str, int, int]] = []
-        readers = Readers(read_whole_chunk if whole else read_chunk, self.max_bytes, cores(), self.notices)
+        readers = Readers(read_whole_chunk if whole else read_chunk, self.max_bytes, cores(), self.notices,
+                          beside_a_screen=not whole)
         flushed_at = time.monotonic()
 
         def flush() -> None:
@@ -212,12 +213,12 @@ class Corpus:
         if known:
             self.index.forget(known)
 
-    def _verify_pass(self, progress: LoadProgress, report, cancelled, workers: int) -> None:
+    def _verify_pass(self, progress: LoadProgress, report, cancelled, workers: int, beside_a_screen: bool) -> None:
         """A full parse of every story the list pass read: it has the last word."""
         progress.to_verify = self.index.unverified_count()
         # A full parse holds the GIL ~5 ms a file: more than a chunk goes to helpers from the start.
         here_first = 1 if progress.to_verify <= CHUNK_FILES else 0
-        readers = Readers(verify_chunk, self.max_bytes, workers, self.notices, here_first)
+        readers = Readers(verify_chunk, self.max_bytes, workers, self.notices, here_first, beside_a_screen)
 
         def take(read: list) -> None:
             self.index.write_verified(read)

@@ -70,8 +70,9 @@ class Readers:
     """
 
     def __init__(self, function: Callable[[list, int], list], max_bytes: int, workers: int,
-                 notices: list[str], here_first: int = _READ_HERE_FIRST) -> None:
+                 notices: list[str], here_first: int = _READ_HERE_FIRST, beside_a_screen: bool = False) -> None:
         self.function = function
+        self.beside_a_screen = beside_a_screen  # helpers yield to the process that draws
         self.here_first = here_first
         self.max_bytes = max_bytes
         self.workers = workers
@@ -89,7 +90,7 @@ class Readers:
             self.held.append(chunk)
             return
         if self.pool is None and self.workers > 0:
-            self.pool, problem = _start_pool(self.workers)
+            self.pool, problem = _start_pool(self.workers, self.beside_a_screen)
             if problem and problem not in self.notices:
                 self.notices.append(problem)
                 self.workers = 0  # no second try
@@ -172,20 +173,22 @@ def _start_resource_tracker() -> None:
 
 
 def _yield_to_the_screen() -> None:
-    """Helpers read at a lower priority: with as many helpers as cores, the process that
-    takes keys and draws would otherwise wait its turn for a core."""
+    """Helpers beside the app read at a lower priority: with as many helpers as cores, the
+    process that takes keys and draws would otherwise wait its turn for a core. (From the
+    command line nothing is drawn meanwhile, and the command waits for them.)"""
     try:
         os.nice(_HELPER_NICENESS)
     except OSError:
         pass  # not allowed here: they read at the usual priority
 
 
-def _start_pool(workers: int):
+def _start_pool(workers: int, lower_priority: bool):
     """(a pool, "") or (None, why not)."""
     try:
         from concurrent.futures import ProcessPoolExecutor
 
         _start_resource_tracker()
-        return ProcessPoolExecutor(workers, mp_context=_helper_context(), initializer=_yield_to_the_screen), ""
+        initializer = _yield_to_the_screen if lower_priority else None
+        return ProcessPoolExecutor(workers, mp_context=_helper_context(), initializer=initializer), ""
     except (OSError, ValueError, ImportError) as error:
         return None, f"Reading in one process, slower: helper processes did not start ({error})."

@@ -119,42 +119,58 @@ _NEVER = -(2**62)  # where an article of unknown time sorts: before any window
 
 
 class _Postings:
-    """The articles holding one term, in time order (then id order): their times, ids and multipliers."""
+    """The articles holding one term. A rare term's (one that proposes candidates) are in time
+    order, then id order, with their times and the term's multiplier in each; a common term's
+    are its articles' ids alone, in order (what a change of its weight makes dirty)."""
 
     __slots__ = ("times", "ids", "mults")
 
     def __init__(self) -> None:
-        self.times = array("q")
         self.ids = array("I")
-        self.mults = array("b")  # the term's multiplier in each article (title or excerpt)
+        self.times: array | None = None
+        self.mults: array | None = None  # the term's multiplier in each article (title or excerpt)
 
     def _index(self, when: int, doc: int) -> int:
+        if self.times is None:
+            return bisect_left(self.ids, doc)
         return bisect_left(self.ids, doc, bisect_left(self.times, when), bisect_right(self.times, when))
 
-    def add(self, when: int, doc: int, mult: int) -> None:
-        i = self._index(when, doc)
-        self.times.insert(i, when)
-        self.ids.insert(i, doc)
-        self.mults.insert(i, mult)
-
     def add_many(self, entries: list[tuple[int, int, int]]) -> None:
+        """Add (time, id, multiplier) entries."""
         if len(entries) < 16:  # a few: insert in place; many: one sort, not a shift for each
             for when, doc, mult in entries:
-                self.add(when, doc, mult)
+                i = self._index(when, doc)
+                self.ids.insert(i, doc)
+                if self.times is not None:
+                    self.times.insert(i, when)
+                    self.mults.insert(i, mult)  # type: ignore[union-attr]
             return
-        merged = sorted([*zip(self.times, self.ids, self.mults), *entries])
+        if self.times is None:
+            self.ids = array("I", sorted([*self.ids, *(entry[1] for entry in entries)]))
+        else:
+            self.timed(sorted([*zip(self.times, self.ids, self.mults), *entries]))  # type: ignore[arg-type]
+
+    def timed(self, entries: list[tuple[int, int, int]] | None) -> None:
+        """Hold these (time, id, multiplier) entries, in that order; None: ids alone."""
         # arrays made from lists are allocated to size (from a generator they over-allocate)
-        self.times = array("q", [entry[0] for entry in merged])
-        self.ids = array("I", [entry[1] for entry in merged])
-        self.mults = array("b", [entry[2] for entry in merged])
+        if entries is None:
+            self.ids, self.times, self.mults = array("I", sorted(self.ids)), None, None
+        else:
+            self.times = array("q", [entry[0] for entry in entries])
+            self.ids = array("I", [entry[1] for entry in entries])
+            self.mults = array("b", [entry[2] for entry in entries])
 
     def discard(self, when: int, doc: int) -> None:
         i = self._index(when, doc)
         if i < len(self.ids) and self.ids[i] == doc:
-            del self.times[i], self.ids[i], self.mults[i]
+            del self.ids[i]
+            if self.times is not None:
+                del self.times[i], self.mults[i]  # type: ignore[union-attr]
 
     def span(self, since: int, until: int) -> range:
-        return range(bisect_left(self.times, since), bisect_right(self.times, until))
+        times = self.times
+        assert times is not None, "only a rare term's postings are spanned"
+        return range(bisect_left(times, since), bisect_right(times, until))
 
 
 def find_events(articles: Iterable[EventArticle]) -> dict[str, str]:
@@ -304,6 +320,7 @@ class EventIndex:
             self._rare = max(1, min(RARE_LEVELS, n_level + 1 - RARE_DF_LEVEL))
             dirty = set(self._ids.values())  # every weight moved: recompute all
             self._weights = array("B", [self._weight_of(count) for count in df])
+            touched_terms = set(range(len(df)))
         else:
             for term in touched_terms:
                 if not df[term]:
@@ -312,6 +329,9 @@ class EventIndex:
                 if weight != self._weights[term]:  # only a weight that moved makes its articles dirty
                     self._weights[term] = weight
                     dirty.update(postings[term].ids)  # type: ignore[union-attr]
+        for term in touched_terms:
+            if df[term]:
+                self._time_postings(term)
         self._measure(dirty)
         for doc in dirty:
             for other in self._links.pop(doc, {}):
@@ -343,6 +363,19 @@ class EventIndex:
                 if weight < rare:
                     common2 += part
             self._norm2[doc], self._common2[doc] = norm2, common2
+
+    def _time_postings(self, term: int) -> None:
+        """Give a rare term's postings their times (it proposes candidates), a common term's ids alone."""
+        postings, rare = self._postings[term], self._weights[term] >= self._rare
+        if rare == (postings.times is not None):  # type: ignore[union-attr]
+            return
+        if not rare:
+            postings.timed(None)  # type: ignore[union-attr]
+            return
+        when, terms, titled = self._when, self._terms, self._titled
+        postings.timed(sorted(  # type: ignore[union-attr]
+            (when[doc], doc, TITLE_MULT if terms[doc].index(term) < titled[doc] else EXCERPT_MULT)  # type: ignore[union-attr]
+            for doc in postings.ids))  # type: ignore[union-attr]
 
     # ---------------------------------------------------------------- links
 

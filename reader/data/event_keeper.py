@@ -16,7 +16,7 @@ from reader.data.events import EventArticle, EventIndex, terms_of
 from reader.data.index import Index
 
 _PAGE = 2000  # articles or events written, or events' figures read, under the index's lock at once
-_READ_PAGE = 10_000  # related items whose articles are read under the lock at once (~50 ms)
+_READ_PAGE = 4000  # related items whose articles are read under the lock at once (~30 ms)
 
 
 def _event_article(row: Sequence) -> EventArticle:

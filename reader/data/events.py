@@ -31,6 +31,8 @@ import re
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
+from itertools import repeat
+from operator import mul
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -116,6 +118,7 @@ def _level(n: int) -> int:
 
 
 _NEVER = -(2**62)  # where an article of unknown time sorts: before any window
+_ZEROS = repeat(0.0)  # what a centroid holds of a term it lacks
 
 
 class _Postings:
@@ -474,11 +477,12 @@ def _cluster(members: list[int], index: EventIndex) -> dict[int, str]:
     if len(members) == 1:
         return {members[0]: keys[members[0]]}  # type: ignore[dict-item]
     order = sorted(members, key=lambda doc: (when[doc], keys[doc]))
-    vectors = {}
+    vectors: dict[int, tuple[tuple[int, ...], tuple[float, ...]]] = {}  # id -> its terms, their unit weights
     for doc in order:
         norm2 = index._norm2[doc]
         norm = math.sqrt(norm2) if norm2 else 1.0
-        vectors[doc] = {term: weight / norm for term, weight in index.vector(doc).items()}
+        vector = index.vector(doc)
+        vectors[doc] = tuple(vector), tuple(weight / norm for weight in vector.values())
     centroids: list[dict[int, float]] = []
     latest: list[int] = []
     cluster_of: dict[int, int] = {}
@@ -486,8 +490,8 @@ def _cluster(members: list[int], index: EventIndex) -> dict[int, str]:
     norms2: list[float] = []  # squared length of each centroid, kept as members come and go
 
     def dot_of(key: int, c: int) -> float:
-        centroid = centroids[c]
-        return sum(value * centroid.get(term, 0.0) for term, value in vectors[key].items())
+        terms, values = vectors[key]
+        return sum(map(mul, values, map(centroids[c].get, terms, _ZEROS)))
 
     def score(key: int, c: int, leaving: bool) -> float:
         dot, norm2 = dot_of(key, c), norms2[c]
@@ -501,7 +505,7 @@ def _cluster(members: list[int], index: EventIndex) -> dict[int, str]:
     def move(key: int, c: int, sign: int) -> None:
         centroid = centroids[c]
         norms2[c] += 1.0 + sign * 2 * dot_of(key, c)  # |C ± v|² = |C|² ± 2 C·v + |v|², v a unit vector
-        for term, value in vectors[key].items():
+        for term, value in zip(*vectors[key]):
             centroid[term] = centroid.get(term, 0.0) + sign * value
 
     size: list[int] = []

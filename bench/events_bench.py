@@ -12,8 +12,11 @@ events left out, then timed on their own, as the scan's last step computes them:
   the index, reader.data.events, events and stories written back), CPU seconds;
 - one changed file: one story's own title is edited in the index as a verify pass
   writes it (the file itself is not touched), then the update that follows, median of 15;
+  then up to 5 files whose own article is in the largest link component (the worst case:
+  the whole component is clustered again);
 - the longest the computation holds the index's lock at once (the screen's queries wait that long);
-- memory: what the EventIndex holds once computed (tracemalloc), per story and per article.
+- memory: what the EventIndex holds once computed (tracemalloc), per story and per article,
+  and the peak while computing (the articles' texts read from the index, before they are terms).
 """
 
 from __future__ import annotations
@@ -81,27 +84,48 @@ def bench(folder: str) -> dict:
     paths = [row[0] for row in corpus.index.query(
         "SELECT path FROM stories WHERE folder = ? AND related_count BETWEEN 20 AND 40 ORDER BY path LIMIT ?",
         (corpus.index.folder_id, CHANGES))]
-    change_ms = []
-    for number, rel in enumerate(paths):
-        story = read_story(corpus.abs_path(rel), rel)
-        if not isinstance(story, Story):
-            continue
-        edited = story._replace(article=story.article._replace(title=f"{story.article.title} edit{number}"))
-        corpus.index.write_verified([(rel, verified_figures(edited))])
-        cpu = time.process_time()
-        keeper.update()
-        change_ms.append((time.process_time() - cpu) * 1000)
+
+    def change(rels: list[str], mark: str) -> list[float]:
+        times = []
+        for number, rel in enumerate(rels):
+            story = read_story(corpus.abs_path(rel), rel)
+            if not isinstance(story, Story):
+                continue
+            edited = story._replace(article=story.article._replace(title=f"{story.article.title} {mark}{number}"))
+            corpus.index.write_verified([(rel, verified_figures(edited))])
+            cpu = time.process_time()
+            keeper.update()
+            times.append((time.process_time() - cpu) * 1000)
+        return times
+
+    change_ms = change(paths, "edit")
+    # the worst case: files whose own article is in the largest link component (all of it is clustered again)
+    events = keeper._events
+    largest = max(events._components(set(events._ids.values())), key=len)
+    in_largest = {events._keys[doc] for doc in largest}
+    big_paths = [path for path, key in corpus.index.query(
+        "SELECT path, url_key FROM stories WHERE folder = ? ORDER BY path", (corpus.index.folder_id,))
+        if key in in_largest][:5]
+    big_ms = change(big_paths, "big")
 
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     measured = EventKeeper(corpus.index)
     measured._compute_all()
-    held = tracemalloc.get_traced_memory()[0] - before
+    held, peak = tracemalloc.get_traced_memory()
+    held, peak = held - before, peak - before
     tracemalloc.stop()
     corpus.close()
     return {"folder": folder, "stories": stories, "articles": articles, "scan_s": scan_seconds,
             "events_cpu_s": all_cpu, "longest_hold_ms": longest_hold * 1000, "held_in": held_in, "change_ms_median": statistics.median(change_ms) if change_ms else None,
-            "change_ms_worst": max(change_ms, default=None), "held_bytes": held}
+            "change_ms_worst": max(change_ms, default=None), "held_bytes": held, "peak_bytes": peak,
+            "largest": len(largest), "big_ms": big_ms}
+
+
+def _figures(times: list[float]) -> str:
+    if not times:
+        return "no file's own article is in it"
+    return f"median {statistics.median(times):.0f} ms, worst {max(times):.0f} ms ({len(times)} files)"
 
 
 def main() -> int:
@@ -123,9 +147,11 @@ def main() -> int:
             print(f"{r['folder']}: {r['stories']:,} stories, {r['articles']:,} distinct articles"
                   f" (scan without events {r['scan_s']:.1f} s wall)\n"
                   f"  all events: {r['events_cpu_s']:.2f} s CPU; the index's lock held at most {r['longest_hold_ms']:.0f} ms at once (in {r['held_in']})\n"
-                  f"  one changed file: median {r['change_ms_median']:.0f} ms CPU, worst {r['change_ms_worst']:.0f} ms\n"
+                  f"  one changed file: median {r['change_ms_median']:.0f} ms CPU, worst {r['change_ms_worst']:.0f} ms;"
+                  f" in the largest link component ({r['largest']:,} articles): {_figures(r['big_ms'])}\n"
                   f"  held by the events: {r['held_bytes'] / 1e6:.1f} MB = {r['held_bytes'] / r['stories']:.0f} B a story,"
-                  f" {r['held_bytes'] / r['articles']:.0f} B an article", flush=True)
+                  f" {r['held_bytes'] / r['articles']:.0f} B an article; at the peak of computing them"
+                  f" {r['peak_bytes'] / 1e6:.1f} MB = {r['peak_bytes'] / r['stories']:.0f} B a story", flush=True)
     return 0
 
 

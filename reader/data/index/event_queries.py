@@ -22,6 +22,7 @@ ARTICLE_COLUMNS = "v.url_key, v.variant, v.title, v.excerpt, v.published, v.outl
 _EVENT_COLUMNS = ("id, headline, outlets, articles, stories, first_title, first_outlet, first_domain,"
                   " first_published, first_url, last_published")
 _KEYS_PER_QUERY = 500
+_KEYS_PER_READ = 8  # articles whose references are counted under the index's lock at once
 _DELETE_PAGE = 2000  # rows deleted under the index's lock at once (~5 ms)
 
 
@@ -65,26 +66,35 @@ class EventQueries:
     # ------------------------------------------------------------------ articles
 
     @guarded
-    def event_articles(self, after: str = "", limit: int = 0, pending_only: bool = False) -> list[tuple]:
+    def event_articles(self, after: str = "", limit: int = 0, keys: Sequence[str] | None = None) -> list[tuple]:
         """Distinct articles (ARTICLE_COLUMNS) in URL key order, each in the variant most files
         give, ties by the smallest digest: the same whatever order the files were read in.
         `after`/`limit`: a page of them (0: all), each page read under the lock on its own,
-        so the screen's queries run between pages. `pending_only`: only those whose
-        references changed since events were computed."""
-        folder = self.folder_id
+        so the screen's queries run between pages. `keys`: only these articles, a few at a
+        time under the lock (an article syndicated to a hundred files has a hundred references)."""
+        if keys is not None:
+            rows = []
+            for part in _chunks(sorted(keys), _KEYS_PER_READ):
+                rows.extend(self._best_variants(f" AND {{}} IN ({','.join('?' * len(part))})", list(part)))
+            return rows
+        if not limit:
+            return self._best_variants("", [])
         with self._lock:
-            if pending_only:
-                among, params = " AND {} IN (SELECT url_key FROM events_pending WHERE folder = ?)", [folder]
-            elif limit:
-                # The page ends at the limit-th related key after `after` (of any folder: the
-                # pages only have to cover every key); past the last one, the rest.
-                last = self._db.execute("SELECT url_key FROM related WHERE url_key > ? ORDER BY url_key"
-                                        " LIMIT 1 OFFSET ?", (after, limit - 1)).fetchone()
-                among, params = (" AND {} > ?", [after]) if last is None else (" AND {} > ? AND {} <= ?", [after, last[0]])
-            else:
-                among, params = "", []
-            related, own = among.replace("{}", "r.url_key"), among.replace("{}", "s.url_key")
-            rows = self._db.execute(
+            # The page ends at the limit-th related key after `after` (of any folder: the
+            # pages only have to cover every key); past the last one, the rest.
+            last = self._db.execute("SELECT url_key FROM related WHERE url_key > ? ORDER BY url_key"
+                                    " LIMIT 1 OFFSET ?", (after, limit - 1)).fetchone()
+        if last is None:
+            return self._best_variants(" AND {} > ?", [after])
+        rows = self._best_variants(" AND {} > ? AND {} <= ?", [after, last[0]])
+        return rows or self.event_articles(last[0], limit)  # a page of another folder's keys: the next one
+
+    def _best_variants(self, among: str, params: list) -> list[tuple]:
+        """event_articles among the URL keys `among` selects (an SQL condition, {} for the key column)."""
+        folder = self.folder_id
+        related, own = among.replace("{}", "r.url_key"), among.replace("{}", "s.url_key")
+        with self._lock:
+            return self._db.execute(
                 "WITH refs(url_key, variant) AS ("
                 "  SELECT r.url_key, r.variant FROM related r CROSS JOIN stories s ON s.id = r.story"  # by URL key first
                 f"  WHERE s.folder = ? AND r.url_key != ''{related}"
@@ -99,9 +109,6 @@ class EventQueries:
                 " WHERE best.rank = 1 ORDER BY v.url_key",
                 (folder, *params, folder, *params, folder),
             ).fetchall()
-        if limit and not rows and last is not None:
-            return self.event_articles(last[0], limit)  # a page of another folder's keys: the next one
-        return rows
 
     def event_article_pages(self, size: int) -> Iterator[list[tuple]]:
         """Every distinct article (see event_articles), a page at a time."""

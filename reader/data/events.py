@@ -30,10 +30,10 @@ import math
 import re
 import sys
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from itertools import repeat
 from operator import mul
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 # --------------------------------------------------------------------------- tuning
@@ -138,18 +138,22 @@ class _Postings:
             return bisect_left(self.ids, doc)
         return bisect_left(self.ids, doc, bisect_left(self.times, when), bisect_right(self.times, when))
 
-    def add_many(self, entries: list[tuple[int, int, int]]) -> None:
-        """Add (time, id, multiplier) entries."""
-        if len(entries) < 16:  # a few: insert in place; many: one sort, not a shift for each
+    def add_many(self, docs: list[int], entry: Callable[[int], tuple[int, int, int]]) -> None:
+        """Add these articles; `entry` gives an article's (time, id, multiplier) for a rare term's postings."""
+        if self.times is None:
+            if len(docs) < 16:  # a few: insert in place; many: one sort, not a shift for each
+                for doc in docs:
+                    insort(self.ids, doc)
+            else:
+                self.ids = array("I", sorted([*self.ids, *docs]))
+            return
+        entries = [entry(doc) for doc in docs]
+        if len(entries) < 16:
             for when, doc, mult in entries:
                 i = self._index(when, doc)
                 self.ids.insert(i, doc)
-                if self.times is not None:
-                    self.times.insert(i, when)
-                    self.mults.insert(i, mult)  # type: ignore[union-attr]
-            return
-        if self.times is None:
-            self.ids = array("I", sorted([*self.ids, *(entry[1] for entry in entries)]))
+                self.times.insert(i, when)
+                self.mults.insert(i, mult)  # type: ignore[union-attr]
         else:
             self.timed(sorted([*zip(self.times, self.ids, self.mults), *entries]))  # type: ignore[arg-type]
 
@@ -235,23 +239,21 @@ class EventIndex:
         adding = []
         for key, article in sorted(fresh.items()):
             terms, titled = terms_of(article.title, article.excerpt)
+            ids = array("I", map(self._term_id, terms))
             when = _NEVER if article.published is None else article.published
             doc = self._ids.get(key)
-            if doc is None or not self._same(doc, terms, titled, when, article.outlet):
-                adding.append((key, terms, titled, when, article.outlet))
+            if doc is None or not self._same(doc, ids, titled, when, article.outlet):
+                adding.append((key, ids, titled, when, article.outlet))
         return self._update([entry[0] for entry in adding if entry[0] in self._ids], adding)
 
     def remove(self, keys: Iterable[str]) -> set[str]:
         """Remove articles by key; return keys whose event changed (the removed ones included)."""
         return self._update([key for key in set(keys) if key in self._ids], [])
 
-    def _same(self, doc: int, terms: tuple[str, ...], titled: int, when: int, outlet: str) -> bool:
+    def _same(self, doc: int, terms: array, titled: int, when: int, outlet: str) -> bool:
         """Whether the article reads as stored: one given again unchanged changes nothing."""
-        if (when, titled, self._outlet_ids.get(outlet)) != (self._when[doc], self._titled[doc], self._outlets[doc]):
-            return False
-        ids, stored = self._term_ids, self._terms[doc]
-        return len(stored) == len(terms) and all(  # type: ignore[arg-type]
-            ids.get(term) == term_id for term, term_id in zip(terms, stored))  # type: ignore[arg-type]
+        return ((terms, when, titled, self._outlet_ids.get(outlet))
+                == (self._terms[doc], self._when[doc], self._titled[doc], self._outlets[doc]))
 
     def _new_id(self, key: str, when: int, outlet: str, titled: int) -> int:
         outlet_id = self._outlet_ids.setdefault(outlet, len(self._outlet_ids))
@@ -287,8 +289,8 @@ class EventIndex:
         df, postings = self._df, self._postings
         for key in sorted(removing):
             doc = self._ids.pop(key)
-            when, titled = self._when[doc], self._titled[doc]
-            for position, term in enumerate(self._terms[doc]):  # type: ignore[arg-type]
+            when = self._when[doc]
+            for term in self._terms[doc]:  # type: ignore[union-attr]
                 touched_terms.add(term)
                 df[term] -= 1
                 if df[term]:
@@ -300,21 +302,20 @@ class EventIndex:
                 affected.add(other)
             self._keys[doc] = self._terms[doc] = self._event[doc] = None
             self._free.append(doc)
-        entries: dict[int, list[tuple[int, int, int]]] = {}
+        entries: dict[int, list[int]] = {}  # term -> the added articles holding it
         dirty: set[int] = set()
         for key, terms, titled, when, outlet in adding:
             doc = self._new_id(key, when, outlet, titled)
             dirty.add(doc)
-            ids = array("I", map(self._term_id, terms))
-            self._terms[doc] = ids
-            for position, term in enumerate(ids):
+            self._terms[doc] = terms
+            for term in terms:
                 touched_terms.add(term)
                 df[term] += 1
-                entries.setdefault(term, []).append((when, doc, TITLE_MULT if position < titled else EXCERPT_MULT))
+                entries.setdefault(term, []).append(doc)
         for term, found in entries.items():
             if postings[term] is None:
                 postings[term] = _Postings()
-            postings[term].add_many(found)  # type: ignore[union-attr]
+            postings[term].add_many(found, lambda doc, term=term: self._entry(doc, term))  # type: ignore[union-attr]
         n_level = max(_MIN_N_LEVEL, _level(len(self._ids)))
         if n_level != self._n_level:
             self._n_level = n_level
@@ -375,10 +376,12 @@ class EventIndex:
         if not rare:
             postings.timed(None)  # type: ignore[union-attr]
             return
-        when, terms, titled = self._when, self._terms, self._titled
-        postings.timed(sorted(  # type: ignore[union-attr]
-            (when[doc], doc, TITLE_MULT if terms[doc].index(term) < titled[doc] else EXCERPT_MULT)  # type: ignore[union-attr]
-            for doc in postings.ids))  # type: ignore[union-attr]
+        postings.timed(sorted(self._entry(doc, term) for doc in postings.ids))  # type: ignore[union-attr]
+
+    def _entry(self, doc: int, term: int) -> tuple[int, int, int]:
+        """(time, id, multiplier): the article as a rare term's postings hold it."""
+        in_title = self._terms[doc].index(term) < self._titled[doc]  # type: ignore[union-attr]
+        return self._when[doc], doc, TITLE_MULT if in_title else EXCERPT_MULT
 
     # ---------------------------------------------------------------- links
 

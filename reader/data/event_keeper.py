@@ -10,7 +10,7 @@ Nothing pending and events computed: nothing is done.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from reader.data.events import EventArticle, EventIndex, terms_of
 from reader.data.index import Index
@@ -81,13 +81,16 @@ class EventKeeper:
         # The index is read and written a page at a time, each under its lock on its own:
         # the screen's queries run between pages.
         generation = self.index.generation
-        articles, variants = [], []
-        for page in self.index.event_article_pages(_READ_PAGE):
-            articles.extend(_event_article(row) for row in page)
-            variants.extend((row[0], row[1]) for row in page)
+        variants: list[tuple[str, str]] = []
+
+        def articles() -> Iterator[EventArticle]:
+            # a page at a time: the EventIndex keeps an article's terms, not its text
+            for page in self.index.event_article_pages(_READ_PAGE):
+                variants.extend((row[0], row[1]) for row in page)
+                yield from map(_event_article, page)
+
         events = EventIndex()
-        events.add(articles)
-        del articles
+        events.add(articles())
         self.index.clear_article_events()
         for start in range(0, len(variants), _PAGE):
             self.index.store_article_events([(key, variant, events.event_of(key))

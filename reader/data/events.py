@@ -26,6 +26,7 @@ Method, in short:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import sys
@@ -99,8 +100,10 @@ def terms_of(title: str, excerpt: str) -> tuple[tuple[str, ...], int]:
     return tuple(map(sys.intern, (*in_title, *rest))), len(in_title)
 
 
-def _order(article: EventArticle) -> tuple:
-    return (article.title, article.excerpt, article.published is None, article.published or 0, article.outlet)
+def _rank(article: EventArticle) -> bytes:
+    """A digest of what the events read of an article: of one key given twice, the smaller wins."""
+    read = "\x1f".join((article.title, article.excerpt, str(article.published), article.outlet))
+    return hashlib.blake2b(read.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _link_threshold(published: int, other: int) -> float:
@@ -231,19 +234,26 @@ class EventIndex:
     # ---------------------------------------------------------------- changing
 
     def add(self, articles: Iterable[EventArticle]) -> set[str]:
-        """Add articles (a known key with new content replaces the old); return keys whose event changed."""
-        fresh: dict[str, EventArticle] = {}
+        """Add articles (a known key with new content replaces the old); return keys whose event changed.
+        Each article becomes terms as it comes: `articles` may be a stream too large to hold."""
+        fresh: dict[str, tuple] = {}
         for article in articles:
-            if article.key and (article.key not in fresh or _order(article) < _order(fresh[article.key])):
-                fresh[article.key] = article  # one key given twice: the same one wins, whatever the order
-        adding = []
-        for key, article in sorted(fresh.items()):
+            key = article.key
+            if not key:
+                continue
+            rank = _rank(article)
+            known = fresh.get(key)
+            if known is not None and known[0] <= rank:
+                continue  # one key given twice: the same one wins, whatever the order
             terms, titled = terms_of(article.title, article.excerpt)
-            ids = array("I", map(self._term_id, terms))
             when = _NEVER if article.published is None else article.published
+            fresh[key] = (rank, array("I", map(self._term_id, terms)), titled, when, article.outlet)
+        adding = []
+        for key, (_, terms, titled, when, outlet) in sorted(fresh.items()):
             doc = self._ids.get(key)
-            if doc is None or not self._same(doc, ids, titled, when, article.outlet):
-                adding.append((key, ids, titled, when, article.outlet))
+            if doc is None or not self._same(doc, terms, titled, when, outlet):
+                adding.append((key, terms, titled, when, outlet))
+        del fresh
         return self._update([entry[0] for entry in adding if entry[0] in self._ids], adding)
 
     def remove(self, keys: Iterable[str]) -> set[str]:
@@ -311,10 +321,14 @@ class EventIndex:
             for term in terms:
                 touched_terms.add(term)
                 df[term] += 1
-                entries.setdefault(term, []).append(doc)
+                held = postings[term]
+                if held is None:
+                    held = postings[term] = _Postings()
+                if held.times is None and (not held.ids or held.ids[-1] < doc):
+                    held.ids.append(doc)  # a new id after the rest (a whole folder's articles): in place
+                else:
+                    entries.setdefault(term, []).append(doc)
         for term, found in entries.items():
-            if postings[term] is None:
-                postings[term] = _Postings()
             postings[term].add_many(found, lambda doc, term=term: self._entry(doc, term))  # type: ignore[union-attr]
         n_level = max(_MIN_N_LEVEL, _level(len(self._ids)))
         if n_level != self._n_level:

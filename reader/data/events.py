@@ -32,9 +32,9 @@ import re
 import sys
 from array import array
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable
 from itertools import repeat
 from operator import mul
-from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 # --------------------------------------------------------------------------- tuning

@@ -16,7 +16,7 @@ from reader.data.events import EventArticle, EventIndex, terms_of
 from reader.data.index import Index
 
 _PAGE = 2000  # articles or events written, or events' figures read, under the index's lock at once
-_READ_PAGE = 2000  # related items whose articles are read under the lock at once (~20 ms)
+_READ_PAGE = 1000  # articles read from the index under its lock at once (~10 ms)
 
 
 def _event_article(row: Sequence) -> EventArticle:
@@ -105,7 +105,7 @@ class EventKeeper:
     def _update(self, pending: list[str]) -> None:
         events = self._events
         assert events is not None
-        rows = {row[0]: row for row in self.index.event_articles(keys=pending)}
+        rows = {row[0]: row for row in self.index.event_articles(pending)}
         removed = [key for key in pending if key not in rows]
         changed = events.remove(removed) | events.add(_event_article(row) for row in rows.values())
         touched = set(pending) | changed

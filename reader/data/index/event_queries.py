@@ -67,31 +67,55 @@ class EventQueries:
     # ------------------------------------------------------------------ articles
 
     @guarded
-    def event_articles(self, after: str = "", limit: int = 0, keys: Sequence[str] | None = None) -> list[tuple]:
-        """Distinct articles (ARTICLE_COLUMNS) in URL key order, each in the variant most files
-        give, ties by the smallest digest: the same whatever order the files were read in.
-        `after`/`limit`: a page of them (0: all), each page read under the lock on its own,
-        so the screen's queries run between pages. `keys`: only these articles, a few at a
-        time under the lock (an article syndicated to a hundred files has a hundred references)."""
-        if keys is not None:
-            rows = []
-            for part in _chunks(sorted(keys), _KEYS_PER_READ):
-                rows.extend(self._best_variants(f" AND {{}} IN ({','.join('?' * len(part))})", list(part)))
-            return rows
-        if not limit:
-            return self._best_variants("", [])
+    def event_articles(self, keys: Sequence[str]) -> list[tuple]:
+        """The distinct articles (ARTICLE_COLUMNS) among these URL keys, in key order, each in the
+        variant most files give, ties by the smallest digest: the same whatever order the files
+        were read in. A few keys at a time under the lock (a syndicated article's references are many)."""
+        rows = []
+        for part in _chunks(sorted(keys), _KEYS_PER_READ):
+            rows.extend(self._articles_among(f" AND url_key IN ({','.join('?' * len(part))})", list(part))[0])
+        return rows
+
+    def event_article_pages(self, size: int) -> Iterator[list[tuple]]:
+        """Every distinct article (see event_articles), `size` URL keys at a time, each page read
+        under the lock on its own, so the screen's queries run between pages."""
+        after: str | None = ""
+        while after is not None:
+            page, after = self._articles_among(" AND url_key > ?", [after], size)
+            if page:
+                yield page
+
+    def _articles_among(self, among: str, params: list, limit: int = 0) -> tuple[list[tuple], str | None]:
+        """event_articles among the URL keys of this folder's variants that `among` selects (an SQL
+        condition), the first `limit` of them (0: all); and the last key looked at (None: no more).
+        An article in one variant is that variant if any file refers to it, without counting its
+        references (an article syndicated to a hundred files has a hundred); only an article in
+        two or more has its references counted."""
+        folder = self.folder_id
         with self._lock:
-            # The page ends at the limit-th related key after `after` (of any folder: the
-            # pages only have to cover every key); past the last one, the rest.
-            last = self._db.execute("SELECT url_key FROM related WHERE url_key > ? ORDER BY url_key"
-                                    " LIMIT 1 OFFSET ?", (after, limit - 1)).fetchone()
-        if last is None:
-            return self._best_variants(" AND {} > ?", [after])
-        rows = self._best_variants(" AND {} > ? AND {} <= ?", [after, last[0]])
-        return rows or self.event_articles(last[0], limit)  # a page of another folder's keys: the next one
+            counts = self._db.execute(
+                f"SELECT url_key, count(*) FROM article_variants WHERE folder = ?{among}"
+                f" GROUP BY url_key ORDER BY url_key{' LIMIT ?' if limit else ''}",
+                (folder, *params, *([limit] if limit else []))).fetchall()
+        rows: list[tuple] = []
+        for part in _chunks([key for key, variants in counts if variants == 1]):
+            with self._lock:
+                rows.extend(self._db.execute(
+                    f"SELECT {ARTICLE_COLUMNS} FROM article_variants v"
+                    f" WHERE v.folder = ? AND v.url_key IN ({','.join('?' * len(part))})"
+                    " AND (EXISTS (SELECT 1 FROM related r CROSS JOIN stories s ON s.id = r.story"  # by URL key first
+                    "  WHERE r.url_key = v.url_key AND s.folder = v.folder)"
+                    # +s.folder: by URL key, not through the folder's every story
+                    " OR EXISTS (SELECT 1 FROM stories s WHERE +s.folder = v.folder AND s.url_key = v.url_key"
+                    "  AND s.variant IS NOT NULL))", (folder, *part)))
+        for part in _chunks([key for key, variants in counts if variants > 1], _KEYS_PER_READ):
+            rows.extend(self._best_variants(f" AND {{}} IN ({','.join('?' * len(part))})", list(part)))
+        rows.sort(key=lambda row: row[0])
+        return rows, (counts[-1][0] if counts and limit and len(counts) == limit else None)
 
     def _best_variants(self, among: str, params: list) -> list[tuple]:
-        """event_articles among the URL keys `among` selects (an SQL condition, {} for the key column)."""
+        """The variant of each article among the URL keys `among` selects (an SQL condition, {} for
+        the key column) that most references give, ties by the smallest digest."""
         folder = self.folder_id
         related, own = among.replace("{}", "r.url_key"), among.replace("{}", "s.url_key")
         with self._lock:
@@ -99,7 +123,7 @@ class EventQueries:
                 "WITH refs(url_key, variant) AS ("
                 "  SELECT r.url_key, r.variant FROM related r CROSS JOIN stories s ON s.id = r.story"  # by URL key first
                 f"  WHERE s.folder = ? AND r.url_key != ''{related}"
-                # +s.folder: by URL key, not by folder (the folder's every story, ~200 ms at 100,000)
+                # +s.folder: by URL key, not through the folder's every story (~200 ms at 100,000)
                 "  UNION ALL SELECT s.url_key, s.variant FROM stories s"
                 f"  WHERE +s.folder = ? AND s.url_key != '' AND s.variant IS NOT NULL{own}),"
                 " counts AS (SELECT url_key, variant, count(*) AS n FROM refs GROUP BY url_key, variant),"
@@ -110,13 +134,6 @@ class EventQueries:
                 " WHERE best.rank = 1 ORDER BY v.url_key",
                 (folder, *params, folder, *params, folder),
             ).fetchall()
-
-    def event_article_pages(self, size: int) -> Iterator[list[tuple]]:
-        """Every distinct article (see event_articles), a page at a time."""
-        after = ""
-        while page := self.event_articles(after, size):
-            yield page
-            after = page[-1][0]
 
     @guarded
     def event_key_page(self, after: str, limit: int) -> list[str]:

@@ -76,6 +76,11 @@ def bench(folder: str) -> dict:
     scan_seconds = time.perf_counter() - wall
     stories = progress.stories
 
+    index = corpus.index
+    with index._lock, index._transaction() as db:  # a kept cache (--cache) as a fresh scan leaves it
+        db.execute("INSERT OR IGNORE INTO events_pending SELECT folder, url_key FROM article_variants"
+                   " WHERE folder = ?", (index.folder_id,))
+        db.execute("UPDATE folders SET events_code = NULL WHERE id = ?", (index.folder_id,))
     keeper = EventKeeper(corpus.index)
     lock = corpus.index._lock = TimedLock(corpus.index._lock)
     cpu = time.process_time()

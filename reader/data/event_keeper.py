@@ -68,13 +68,17 @@ class EventKeeper:
 
     def update(self) -> bool:
         """Bring the events up to date; whether anything had to be computed."""
-        pending = self.index.pending_event_keys()
-        if not pending and self.index.events_ready():
-            return False
-        if self._events is None or self._generation != self.index.generation or not self.index.events_ready():
-            self._compute_all()
-        else:
+        ready = self.index.events_ready()
+        if ready and self._events is not None and self._generation == self.index.generation:
+            pending = self.index.pending_event_keys()
+            if not pending:
+                return False
             self._update(pending)
+            return True
+        if ready and not self.index.events_pending():
+            return False  # computed by an earlier process, nothing changed since
+        # every article again (the pending ones are not listed: after a first scan, all of them)
+        self._compute_all()
         return True
 
     def _compute_all(self) -> None:

@@ -59,6 +59,13 @@ class EventQueries:
         return bool(row and row[0] == events_code())
 
     @guarded
+    def events_pending(self) -> bool:
+        """Whether any article's references changed since the events were computed."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM events_pending WHERE folder = ? LIMIT 1",
+                                    (self.folder_id,)).fetchone() is not None
+
+    @guarded
     def pending_event_keys(self) -> list[str]:
         with self._lock:
             return [row[0] for row in self._db.execute(

@@ -110,34 +110,36 @@ class ViewActions:
         from reader.data.export import export_folder
         from reader.screens.export import ExportScreen
 
-        source = self.story_list.stories
+        source = self.story_list.listed
+        events = self.story_list.events is not None
         ids = list(source.ids) if source is not None else []
         if not ids:
-            self.notify("There are no stories in view to export.", severity="warning", markup=False)
+            what = "events" if events else "stories"
+            self.notify(f"There are no {what} in view to export.", severity="warning", markup=False)
             return
         try:
             folder = export_folder(self.corpus)
         except OSError as error:
             self.notify(f"Cannot export: {error}", severity="error", markup=False)
             return
-        self.push_screen(ExportScreen(len(ids), folder), lambda fmt: fmt and self._start_export(ids, fmt))
+        self.push_screen(ExportScreen(len(ids), folder, events),
+                         lambda fmt: fmt and self._start_export(ids, fmt, events))
 
-    def _start_export(self, ids: list[int], fmt: str) -> None:
+    def _start_export(self, ids: list[int], fmt: str, events: bool) -> None:
         # A large view takes seconds to write: say that it is under way.
-        self.notify(f"Exporting {plural(len(ids), 'story', 'stories')}…", timeout=2, markup=False)
-        self.export_view(ids, fmt)
+        self.notify(f"Exporting {_exported(len(ids), events)}…", timeout=2, markup=False)
+        self.export_view(ids, fmt, events)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export_view(self, ids: list[int], fmt: str) -> None:
+    def export_view(self, ids: list[int], fmt: str, events: bool) -> None:
         from reader.data.export import export_to_file
 
         try:
-            path, count = export_to_file(self.corpus, ids, fmt, datetime.now())
+            path, count = export_to_file(self.corpus, ids, fmt, datetime.now(), events)
         except OSError as error:
             self.call_from_thread(self.notify, f"Export failed: {error}", severity="error", markup=False)
             return
-        self.call_from_thread(self.notify, f"Wrote {plural(count, 'story', 'stories')} to {path}",
-                              markup=False, timeout=8)
+        self.call_from_thread(self.notify, f"Wrote {_exported(count, events)} to {path}", markup=False, timeout=8)
 
     @survivable
     def action_help(self) -> None:
@@ -150,3 +152,7 @@ class ViewActions:
         from reader.screens.problems import ProblemsScreen
 
         self.push_screen(ProblemsScreen(self.corpus.problems()))
+
+
+def _exported(count: int, events: bool) -> str:
+    return plural(count, "event") if events else plural(count, "story", "stories")

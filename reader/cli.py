@@ -171,7 +171,7 @@ def _export(corpus, args: argparse.Namespace) -> int:
 
 
 def _events(corpus, args: argparse.Namespace) -> int:
-    from reader.data.event_export import write_events_json, write_events_markdown
+    from reader.data.event_export import write_events
     from reader.data.query import QueryError, parse_query
 
     try:
@@ -181,7 +181,7 @@ def _events(corpus, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     corpus.scan(whole=True)
     ids = corpus.event_ids("newest", query)
-    (write_events_json if args.format == "json" else write_events_markdown)(corpus, ids, sys.stdout)
+    write_events(corpus, ids, args.format, sys.stdout)
     sys.stdout.flush()
     return EXIT_OK
 

@@ -23,7 +23,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Sort coverage", "Order the coverage by time, quality or provider (c)", "cycle_coverage_sort"),
     ("Compare", "Compare two articles side by side (x; space picks the first)", "compare"),
     ("Raw file", "The story file as it is on disk (r)", "raw"),
-    ("Export view", "Write the stories in view to a Markdown or JSON file (e)", "export"),
+    ("Export view", "Write the stories (or events) in view to a Markdown or JSON file (e)", "export"),
     ("Open in browser", "Open the highlighted story or article (o)", "open_link"),
     ("Copy URL", "Copy the highlighted story's or article's URL (y)", "copy_link"),
     ("Problems", "Files that could not be read (!)", "problems"),

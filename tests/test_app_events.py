@@ -174,3 +174,41 @@ def test_the_pane_heading_cuts_the_first_outlets_name_so_its_time_shows():
     assert content.heading(80) == "event · 18 articles · 18 outlets · first Bleeping Computer News 02:01"
     assert content.heading(53) == "event · 18 articles · 18 outlets · first Bleep… 02:01"
     assert content.heading(40) == "event · 18 articles · 18 outlets"  # no room: the first row says it
+
+
+async def test_e_in_the_events_view_exports_the_listed_events_as_reader_events_does(make_folder, monkeypatch,
+                                                                                     tmp_path):
+    import io
+    import json
+
+    from reader.data.event_export import write_events
+    from reader.screens.export import ExportScreen
+
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    monkeypatch.setattr("platformdirs.user_documents_dir", lambda: str(documents))
+    folder = deal_folder(make_folder)
+    app = make_app(folder)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("v")
+        story_list = app.query_one(StoryList)
+        await pilot.press("slash", *"fabrikam", "enter")  # the listed events only: one of three
+        await wait_for(pilot, lambda: story_list.events is not None and len(story_list.events) == 1)
+        await pilot.press("e")
+        assert isinstance(app.screen, ExportScreen)
+        assert "1 event in view" in screen_text(app)
+        await pilot.press("j")
+        await wait_for(pilot, lambda: list(documents.glob("*.json")))
+        await wait_for(pilot, lambda: any("Wrote 1 event to" in note.message for note in app._notifications))
+        exported = json.loads(next(documents.glob("*.json")).read_text())
+        same = io.StringIO()
+        write_events(app.corpus, list(story_list.events.ids), "json", same)
+        assert exported == json.loads(same.getvalue())
+        assert [event["title"] for event in exported] == [story_list.current_event().headline]
+        assert sorted(exported[0]["stories"]) == ["a.md", "b.md"]
+        await pilot.press("e", "m")
+        await wait_for(pilot, lambda: list(documents.glob("*.md")))
+        digest = next(documents.glob("*.md")).read_text()
+        assert digest.startswith("# Event digest") and "Woodgrove" not in digest
+    assert sorted(path.name for path in folder.iterdir()) == ["a.md", "b.md", "background.md", "c.md"]

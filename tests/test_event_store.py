@@ -300,3 +300,31 @@ def test_reader_export_of_the_real_folder_meets_the_events_quality_floor(real_co
     f1, precision, recall = map(float, re.search(r"events F1 ([\d.]+) same P ([\d.]+) R ([\d.]+)", out).groups())
     # the floor of the algorithm's own test (tests/test_events.py), through the index and the export
     assert f1 >= 0.80 and precision >= 0.90 and recall >= 0.65, out
+
+
+def test_reading_and_writing_a_page_at_a_time_stores_what_whole_reads_and_writes_do(make_folder, monkeypatch):
+    # The index is read and written in pages, each under its lock on its own (the screen's queries
+    # run between them): pages of one row must store exactly what single statements do.
+    whole = fresh_snapshot(deal_folder(make_folder))
+    folder = deal_folder(make_folder)
+    (folder / "c.md").unlink()
+    whole_after = fresh_snapshot(folder)
+    (folder / "c.md").write_text(event_story_text("Woodgrove bank reports record quarterly earnings",
+                                                  "https://gamma.example/bank", "Gamma", "2021-03-01T10:00:00Z"),
+                                 encoding="utf-8")
+    for name in ("reader.data.event_keeper._READ_PAGE", "reader.data.event_keeper._PAGE",
+                 "reader.data.index.event_queries._KEYS_PER_READ", "reader.data.index.event_queries._DELETE_PAGE",
+                 "reader.data.index.event_queries._UPDATE_PAGE"):
+        monkeypatch.setattr(name, 1)
+    corpus = Corpus(str(folder))
+    try:
+        corpus.scan(verify_workers=0)
+        assert snapshot(corpus) == whole
+        (folder / "c.md").unlink()
+        corpus.scan(verify_workers=0)
+        assert snapshot(corpus) == whole_after
+        corpus.index._db.execute("UPDATE folders SET events_code = 'other'")  # all again, over stored events
+        corpus.scan(verify_workers=0)
+        assert snapshot(corpus) == whole_after
+    finally:
+        corpus.close()

@@ -80,3 +80,8 @@ def write_events_markdown(corpus: Corpus, ids: Sequence[int], out, now: datetime
         lines.append("")
     out.write("\n".join(lines).rstrip("\n") + "\n")
     return len(rows)
+
+
+def write_events(corpus: Corpus, ids: Sequence[int], fmt: str, out) -> int:
+    """The events of `ids` as `reader events --format FMT` prints them; returns the number written."""
+    return (write_events_json if fmt == "json" else write_events_markdown)(corpus, ids, out)

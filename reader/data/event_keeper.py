@@ -10,13 +10,13 @@ Nothing pending and events computed: nothing is done.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from reader.data.events import EventArticle, EventIndex, terms_of
 from reader.data.index import Index
 
 _PAGE = 2000  # articles or events written, or events' figures read, under the index's lock at once
-_READ_PAGE = 10_000  # related items whose articles are read under the lock at once (~50 ms)
+_READ_PAGE = 1000  # articles read from the index under its lock at once (~10 ms)
 
 
 def _event_article(row: Sequence) -> EventArticle:
@@ -68,26 +68,33 @@ class EventKeeper:
 
     def update(self) -> bool:
         """Bring the events up to date; whether anything had to be computed."""
-        pending = self.index.pending_event_keys()
-        if not pending and self.index.events_ready():
-            return False
-        if self._events is None or self._generation != self.index.generation or not self.index.events_ready():
-            self._compute_all()
-        else:
+        ready = self.index.events_ready()
+        if ready and self._events is not None and self._generation == self.index.generation:
+            pending = self.index.pending_event_keys()
+            if not pending:
+                return False
             self._update(pending)
+            return True
+        if ready and not self.index.events_pending():
+            return False  # computed by an earlier process, nothing changed since
+        # every article again (the pending ones are not listed: after a first scan, all of them)
+        self._compute_all()
         return True
 
     def _compute_all(self) -> None:
         # The index is read and written a page at a time, each under its lock on its own:
         # the screen's queries run between pages.
         generation = self.index.generation
-        articles, variants = [], []
-        for page in self.index.event_article_pages(_READ_PAGE):
-            articles.extend(_event_article(row) for row in page)
-            variants.extend((row[0], row[1]) for row in page)
+        variants: list[tuple[str, str]] = []
+
+        def articles() -> Iterator[EventArticle]:
+            # a page at a time: the EventIndex keeps an article's terms, not its text
+            for page in self.index.event_article_pages(_READ_PAGE):
+                variants.extend((row[0], row[1]) for row in page)
+                yield from map(_event_article, page)
+
         events = EventIndex()
-        events.add(articles)
-        del articles
+        events.add(articles())
         self.index.clear_article_events()
         for start in range(0, len(variants), _PAGE):
             self.index.store_article_events([(key, variant, events.event_of(key))
@@ -102,7 +109,7 @@ class EventKeeper:
     def _update(self, pending: list[str]) -> None:
         events = self._events
         assert events is not None
-        rows = {row[0]: row for row in self.index.event_articles(pending_only=True)}
+        rows = {row[0]: row for row in self.index.event_articles(pending)}
         removed = [key for key in pending if key not in rows]
         changed = events.remove(removed) | events.add(_event_article(row) for row in rows.values())
         touched = set(pending) | changed

@@ -26,13 +26,15 @@ Method, in short:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import sys
 from array import array
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
-from heapq import heapify, heappop, heappush
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable
+from itertools import repeat
+from operator import mul
 from typing import NamedTuple
 
 # --------------------------------------------------------------------------- tuning
@@ -98,8 +100,10 @@ def terms_of(title: str, excerpt: str) -> tuple[tuple[str, ...], int]:
     return tuple(map(sys.intern, (*in_title, *rest))), len(in_title)
 
 
-def _order(article: EventArticle) -> tuple:
-    return (article.title, article.excerpt, article.published is None, article.published or 0, article.outlet)
+def _rank(article: EventArticle) -> bytes:
+    """A digest of what the events read of an article: of one key given twice, the smaller wins."""
+    read = "\x1f".join((article.title, article.excerpt, str(article.published), article.outlet))
+    return hashlib.blake2b(read.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _link_threshold(published: int, other: int) -> float:
@@ -117,67 +121,66 @@ def _level(n: int) -> int:
 
 
 _NEVER = -(2**62)  # where an article of unknown time sorts: before any window
+_ZEROS = repeat(0.0)  # what a centroid holds of a term it lacks
 
 
 class _Postings:
-    """The articles holding one term, in time order (then key order): their times, keys and multipliers."""
+    """The articles holding one term. A rare term's (one that proposes candidates) are in time
+    order, then id order, with their times and the term's multiplier in each; a common term's
+    are its articles' ids alone, in order (what a change of its weight makes dirty)."""
 
-    __slots__ = ("times", "keys", "mults")
+    __slots__ = ("times", "ids", "mults")
 
     def __init__(self) -> None:
-        self.times = array("q")
-        self.keys: list[str] = []
-        self.mults = array("b")  # the term's multiplier in each article (title or excerpt)
+        self.ids = array("I")
+        self.times: array | None = None
+        self.mults: array | None = None  # the term's multiplier in each article (title or excerpt)
 
-    def _index(self, when: int, key: str) -> int:
-        return bisect_left(self.keys, key, bisect_left(self.times, when), bisect_right(self.times, when))
+    def _index(self, when: int, doc: int) -> int:
+        if self.times is None:
+            return bisect_left(self.ids, doc)
+        return bisect_left(self.ids, doc, bisect_left(self.times, when), bisect_right(self.times, when))
 
-    def add(self, when: int, key: str, mult: int) -> None:
-        i = self._index(when, key)
-        self.times.insert(i, when)
-        self.keys.insert(i, key)
-        self.mults.insert(i, mult)
-
-    def add_many(self, entries: list[tuple[int, str, int]]) -> None:
-        if len(entries) < 16:  # a few: insert in place; many: one sort, not a shift for each
-            for when, key, mult in entries:
-                self.add(when, key, mult)
+    def add_many(self, docs: list[int], entry: Callable[[int], tuple[int, int, int]]) -> None:
+        """Add these articles; `entry` gives an article's (time, id, multiplier) for a rare term's postings."""
+        if self.times is None:
+            if len(docs) < 16:  # a few: insert in place; many: one sort, not a shift for each
+                for doc in docs:
+                    insort(self.ids, doc)
+            else:
+                self.ids = array("I", sorted([*self.ids, *docs]))
             return
-        merged = sorted([*zip(self.times, self.keys, self.mults), *entries])
-        self.times = array("q", (entry[0] for entry in merged))
-        self.keys = [entry[1] for entry in merged]
-        self.mults = array("b", (entry[2] for entry in merged))
+        entries = [entry(doc) for doc in docs]
+        if len(entries) < 16:
+            for when, doc, mult in entries:
+                i = self._index(when, doc)
+                self.ids.insert(i, doc)
+                self.times.insert(i, when)
+                self.mults.insert(i, mult)  # type: ignore[union-attr]
+        else:
+            self.timed(sorted([*zip(self.times, self.ids, self.mults), *entries]))  # type: ignore[arg-type]
 
-    def discard(self, when: int, key: str) -> None:
-        i = self._index(when, key)
-        if i < len(self.keys) and self.keys[i] == key:
-            del self.times[i], self.keys[i], self.mults[i]
+    def timed(self, entries: list[tuple[int, int, int]] | None) -> None:
+        """Hold these (time, id, multiplier) entries, in that order; None: ids alone."""
+        # arrays made from lists are allocated to size (from a generator they over-allocate)
+        if entries is None:
+            self.ids, self.times, self.mults = array("I", sorted(self.ids)), None, None
+        else:
+            self.times = array("q", [entry[0] for entry in entries])
+            self.ids = array("I", [entry[1] for entry in entries])
+            self.mults = array("b", [entry[2] for entry in entries])
+
+    def discard(self, when: int, doc: int) -> None:
+        i = self._index(when, doc)
+        if i < len(self.ids) and self.ids[i] == doc:
+            del self.ids[i]
+            if self.times is not None:
+                del self.times[i], self.mults[i]  # type: ignore[union-attr]
 
     def span(self, since: int, until: int) -> range:
-        return range(bisect_left(self.times, since), bisect_right(self.times, until))
-
-
-class _Doc:
-    __slots__ = ("key", "published", "when", "outlet", "terms", "titled", "norm2", "common2")
-
-    def __init__(self, article: EventArticle) -> None:
-        self.key = article.key
-        self.published = article.published
-        self.when = _NEVER if article.published is None else article.published  # the order in postings
-        self.outlet = article.outlet
-        self.terms, self.titled = terms_of(article.title, article.excerpt)
-        self.norm2 = 0  # squared length of the weighted term vector
-        self.common2 = 0  # the same over the terms too common to propose candidates
-
-    def same_as(self, other: _Doc) -> bool:
-        """Whether the two read alike: an article given again unchanged changes nothing."""
-        return (self.terms, self.titled, self.published, self.outlet) == (
-            other.terms, other.titled, other.published, other.outlet)
-
-    def mults(self) -> Iterator[tuple[str, int]]:
-        """(term, multiplier) for each term: a title term weighs more."""
-        titled = self.titled
-        return ((term, TITLE_MULT if i < titled else EXCERPT_MULT) for i, term in enumerate(self.terms))
+        times = self.times
+        assert times is not None, "only a rare term's postings are spanned"
+        return range(bisect_left(times, since), bisect_right(times, until))
 
 
 def find_events(articles: Iterable[EventArticle]) -> dict[str, str]:
@@ -188,158 +191,265 @@ def find_events(articles: Iterable[EventArticle]) -> dict[str, str]:
 
 
 class EventIndex:
-    """Events of a changing set of articles; after any adds and removes it equals `find_events`."""
+    """Events of a changing set of articles; after any adds and removes it equals `find_events`.
+
+    Memory is what limits a large folder, so an article is an int id into parallel arrays
+    (no object of its own) and a term an int id; what is computed depends on keys and
+    times only, never on which id an article got.
+    """
 
     def __init__(self) -> None:
-        self._docs: dict[str, _Doc] = {}
-        self._df: dict[str, int] = {}
-        self._weights: dict[str, int] = {}  # term -> its integer IDF level (see _weight_of), kept with _df
-        self._postings: dict[str, _Postings] = {}
-        self._links: dict[str, dict[str, int]] = {}  # key -> linked key -> similarity * SCALE
-        self._event: dict[str, str] = {}
+        self._ids: dict[str, int] = {}  # article key -> id
+        self._keys: list[str | None] = []  # id -> article key (None: a free id)
+        self._free: list[int] = []
+        self._when = array("q")  # id -> published (_NEVER when unknown): the order in postings
+        self._outlets = array("I")  # id -> its outlet's id (0: no outlet)
+        self._terms: list[array | None] = []  # id -> its distinct term ids, its title's first
+        self._titled = array("I")  # id -> how many of its terms come from the title
+        self._norm2 = array("q")  # id -> squared length of its weighted term vector
+        self._common2 = array("q")  # id -> the same over the terms too common to propose candidates
+        self._event: list[str | None] = []  # id -> its event (the key of the event's first article)
+        self._outlet_ids: dict[str, int] = {"": 0}
+        self._term_ids: dict[str, int] = {}
+        self._df = array("I")  # term id -> how many articles hold it
+        self._weights = array("B")  # term id -> its integer IDF level (see _weight_of), kept with _df
+        self._postings: list[_Postings | None] = []  # term id -> its articles (None: no article holds it)
+        self._links: dict[int, dict[int, int]] = {}  # id -> linked id -> similarity * SCALE
         self._n_level = -1
         self._rare = RARE_LEVELS
 
     # ---------------------------------------------------------------- reading
 
     def event_of(self, key: str) -> str | None:
-        return self._event.get(key)
+        doc = self._ids.get(key)
+        return None if doc is None else self._event[doc]
 
     def events(self) -> dict[str, str]:
-        return dict(self._event)
+        event = self._event
+        return {key: event[doc] for key, doc in self._ids.items()}  # type: ignore[misc]
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._ids)
 
     # ---------------------------------------------------------------- changing
 
     def add(self, articles: Iterable[EventArticle]) -> set[str]:
-        """Add articles (a known key with new content replaces the old); return keys whose event changed."""
-        fresh: dict[str, EventArticle] = {}
+        """Add articles (a known key with new content replaces the old); return keys whose event changed.
+        Each article becomes terms as it comes: `articles` may be a stream too large to hold."""
+        fresh: dict[str, tuple] = {}
         for article in articles:
-            if article.key and (article.key not in fresh or _order(article) < _order(fresh[article.key])):
-                fresh[article.key] = article  # one key given twice: the same one wins, whatever the order
-        adding = [_Doc(article) for _, article in sorted(fresh.items())]
-        adding = [doc for doc in adding if doc.key not in self._docs or not doc.same_as(self._docs[doc.key])]
-        return self._update([doc.key for doc in adding if doc.key in self._docs], adding)
+            key = article.key
+            if not key:
+                continue
+            rank = _rank(article)
+            known = fresh.get(key)
+            if known is not None and known[0] <= rank:
+                continue  # one key given twice: the same one wins, whatever the order
+            terms, titled = terms_of(article.title, article.excerpt)
+            when = _NEVER if article.published is None else article.published
+            fresh[key] = (rank, array("I", map(self._term_id, terms)), titled, when, article.outlet)
+        adding = []
+        for key, (_, terms, titled, when, outlet) in sorted(fresh.items()):
+            doc = self._ids.get(key)
+            if doc is None or not self._same(doc, terms, titled, when, outlet):
+                adding.append((key, terms, titled, when, outlet))
+        del fresh
+        return self._update([entry[0] for entry in adding if entry[0] in self._ids], adding)
 
     def remove(self, keys: Iterable[str]) -> set[str]:
         """Remove articles by key; return keys whose event changed (the removed ones included)."""
-        return self._update([key for key in set(keys) if key in self._docs], [])
+        return self._update([key for key in set(keys) if key in self._ids], [])
 
-    def _update(self, removing: list[str], adding: list[_Doc]) -> set[str]:
-        before = {key: self._event[key] for key in removing}
-        touched_terms: set[str] = set()
-        affected: set[str] = set()
+    def _same(self, doc: int, terms: array, titled: int, when: int, outlet: str) -> bool:
+        """Whether the article reads as stored: one given again unchanged changes nothing."""
+        return ((terms, when, titled, self._outlet_ids.get(outlet))
+                == (self._terms[doc], self._when[doc], self._titled[doc], self._outlets[doc]))
+
+    def _new_id(self, key: str, when: int, outlet: str, titled: int) -> int:
+        outlet_id = self._outlet_ids.setdefault(outlet, len(self._outlet_ids))
+        if self._free:
+            doc = self._free.pop()
+            self._keys[doc], self._when[doc], self._outlets[doc], self._titled[doc] = key, when, outlet_id, titled
+        else:
+            doc = len(self._keys)
+            self._keys.append(key)
+            self._when.append(when)
+            self._outlets.append(outlet_id)
+            self._titled.append(titled)
+            self._terms.append(None)
+            self._norm2.append(0)
+            self._common2.append(0)
+            self._event.append(None)
+        self._ids[key] = doc
+        return doc
+
+    def _term_id(self, term: str) -> int:
+        found = self._term_ids.get(term)
+        if found is None:
+            found = self._term_ids[term] = len(self._df)
+            self._df.append(0)
+            self._weights.append(0)
+            self._postings.append(None)
+        return found
+
+    def _update(self, removing: list[str], adding: list[tuple]) -> set[str]:
+        before = {key: self.event_of(key) for key in removing}
+        touched_terms: set[int] = set()
+        affected: set[int] = set()
+        df, postings = self._df, self._postings
         for key in sorted(removing):
-            doc = self._docs.pop(key)
-            for term in doc.terms:
+            doc = self._ids.pop(key)
+            when = self._when[doc]
+            for term in self._terms[doc]:  # type: ignore[union-attr]
                 touched_terms.add(term)
-                self._df[term] -= 1
-                self._postings[term].discard(doc.when, key)
-                if not self._df[term]:
-                    del self._df[term], self._postings[term]
-            for other in self._links.pop(key, {}):
-                self._drop_link(other, key)
+                df[term] -= 1
+                if df[term]:
+                    postings[term].discard(when, doc)  # type: ignore[union-attr]
+                else:
+                    postings[term] = None
+            for other in self._links.pop(doc, {}):
+                self._drop_link(other, doc)
                 affected.add(other)
-            del self._event[key]
-        entries: dict[str, list[tuple[int, str, int]]] = {}
-        for doc in adding:
-            self._docs[doc.key] = doc
-            for term, mult in doc.mults():
+            self._keys[doc] = self._terms[doc] = self._event[doc] = None
+            self._free.append(doc)
+        entries: dict[int, list[int]] = {}  # term -> the added articles holding it
+        dirty: set[int] = set()
+        for key, terms, titled, when, outlet in adding:
+            doc = self._new_id(key, when, outlet, titled)
+            dirty.add(doc)
+            self._terms[doc] = terms
+            for term in terms:
                 touched_terms.add(term)
-                self._df[term] = self._df.get(term, 0) + 1
-                entries.setdefault(term, []).append((doc.when, doc.key, mult))
+                df[term] += 1
+                held = postings[term]
+                if held is None:
+                    held = postings[term] = _Postings()
+                if held.times is None and (not held.ids or held.ids[-1] < doc):
+                    held.ids.append(doc)  # a new id after the rest (a whole folder's articles): in place
+                else:
+                    entries.setdefault(term, []).append(doc)
         for term, found in entries.items():
-            if term not in self._postings:
-                self._postings[term] = _Postings()
-            self._postings[term].add_many(found)
-        dirty = {doc.key for doc in adding}
-        n_level = max(_MIN_N_LEVEL, _level(len(self._docs)))
+            postings[term].add_many(found, lambda doc, term=term: self._entry(doc, term))  # type: ignore[union-attr]
+        n_level = max(_MIN_N_LEVEL, _level(len(self._ids)))
         if n_level != self._n_level:
             self._n_level = n_level
             # the weight from which a term proposes candidates: a function of the weight alone, so a
             # term changes its part only when its weight moves (and its articles are recomputed)
             self._rare = max(1, min(RARE_LEVELS, n_level + 1 - RARE_DF_LEVEL))
-            dirty = set(self._docs)  # every weight moved: recompute all
-            self._weights = {term: self._weight_of(df) for term, df in self._df.items()}
+            dirty = set(self._ids.values())  # every weight moved: recompute all
+            self._weights = array("B", [self._weight_of(count) for count in df])
+            touched_terms = set(range(len(df)))
         else:
             for term in touched_terms:
-                if term not in self._df:
-                    self._weights.pop(term, None)
+                if not df[term]:
                     continue
-                weight = self._weight_of(self._df[term])
-                if weight != self._weights.get(term):  # only a weight that moved makes its articles dirty
+                weight = self._weight_of(df[term])
+                if weight != self._weights[term]:  # only a weight that moved makes its articles dirty
                     self._weights[term] = weight
-                    dirty.update(self._postings[term].keys)
-        weights, rare = self._weights, self._rare
-        for key in dirty:
-            doc = self._docs[key]
-            doc.norm2 = doc.common2 = 0
-            for term, mult in doc.mults():
-                weight = weights[term]
-                doc.norm2 += (weight * mult) ** 2
-                if weight < rare:
-                    doc.common2 += (weight * mult) ** 2
-        for key in dirty:
-            for other in self._links.pop(key, {}):
+                    dirty.update(postings[term].ids)  # type: ignore[union-attr]
+        for term in touched_terms:
+            if df[term]:
+                self._time_postings(term)
+        self._measure(dirty)
+        for doc in dirty:
+            for other in self._links.pop(doc, {}):
                 if other not in dirty:
-                    self._drop_link(other, key)
+                    self._drop_link(other, doc)
                 affected.add(other)
-        for key in sorted(dirty):
-            self._link(self._docs[key], dirty)
+        for doc in sorted(dirty):
+            self._link(doc, dirty)
         affected |= dirty
-        affected &= self._docs.keys()
+        keys = self._keys
+        affected = {doc for doc in affected if keys[doc] is not None}
         for component in self._components(affected):
-            for key in component:
-                before.setdefault(key, self._event.get(key))
-            self._event.update(_cluster(component, self._docs, self._links, self._weights))
-        return {key for key, event in before.items() if self._event.get(key) != event}
+            for doc in component:
+                before.setdefault(keys[doc], self._event[doc])  # type: ignore[arg-type]
+            for doc, event in _cluster(component, self).items():
+                self._event[doc] = event
+        return {key for key, event in before.items() if self.event_of(key) != event}
+
+    def _measure(self, docs: Iterable[int]) -> None:
+        """Each article's squared length, and that of its common terms, from the terms' weights."""
+        weights, rare = self._weights, self._rare
+        for doc in docs:
+            norm2 = common2 = 0
+            titled = self._titled[doc]
+            for position, term in enumerate(self._terms[doc]):  # type: ignore[arg-type]
+                weight = weights[term]
+                part = (weight * (TITLE_MULT if position < titled else EXCERPT_MULT)) ** 2
+                norm2 += part
+                if weight < rare:
+                    common2 += part
+            self._norm2[doc], self._common2[doc] = norm2, common2
+
+    def _time_postings(self, term: int) -> None:
+        """Give a rare term's postings their times (it proposes candidates), a common term's ids alone."""
+        postings, rare = self._postings[term], self._weights[term] >= self._rare
+        if rare == (postings.times is not None):  # type: ignore[union-attr]
+            return
+        if not rare:
+            postings.timed(None)  # type: ignore[union-attr]
+            return
+        postings.timed(sorted(self._entry(doc, term) for doc in postings.ids))  # type: ignore[union-attr]
+
+    def _entry(self, doc: int, term: int) -> tuple[int, int, int]:
+        """(time, id, multiplier): the article as a rare term's postings hold it."""
+        in_title = self._terms[doc].index(term) < self._titled[doc]  # type: ignore[union-attr]
+        return self._when[doc], doc, TITLE_MULT if in_title else EXCERPT_MULT
 
     # ---------------------------------------------------------------- links
 
-    def _drop_link(self, key: str, other: str) -> None:
-        links = self._links[key]
+    def _drop_link(self, doc: int, other: int) -> None:
+        links = self._links[doc]
         del links[other]
         if not links:
-            del self._links[key]
+            del self._links[doc]
 
     def _weight_of(self, df: int) -> int:
         if df == 1:
             return UNIQUE_WEIGHT
         return max(0, self._n_level + 1 - _level(df))
 
-    def _link(self, doc: _Doc, dirty: set[str]) -> None:
-        """Link `doc` to every close article (each pair once: a dirty pair from its smaller key)."""
-        if doc.published is None or not doc.norm2:
+    def vector(self, doc: int) -> dict[int, int]:
+        """term id -> its weight in the article (the term's level times its multiplier)."""
+        level, titled = self._weights, self._titled[doc]
+        return {term: level[term] * (TITLE_MULT if position < titled else EXCERPT_MULT)
+                for position, term in enumerate(self._terms[doc])}  # type: ignore[arg-type]
+
+    def _link(self, doc: int, dirty: set[int]) -> None:
+        """Link `doc` to every close article (each pair once: a dirty pair from its smaller id)."""
+        published, norm2 = self._when[doc], self._norm2[doc]
+        if published == _NEVER or not norm2:
             return
         level, rare_level = self._weights, self._rare
-        weights = {term: level[term] * mult for term, mult in doc.mults()}
+        weights = self.vector(doc)
         # Each candidate's exact dot product over the rare terms (from the postings), plus a bound
         # of the common rest by Cauchy-Schwarz: only candidates that could reach the threshold are computed.
-        rare: dict[str, int] = {}
-        since, until = doc.published - WINDOW, doc.published + WINDOW
+        rare: dict[int, int] = {}
+        since, until = published - WINDOW, published + WINDOW
         for term, weight in weights.items():
             if level[term] >= rare_level:  # the term's level, not its multiplier: a link is symmetric
                 postings = self._postings[term]
-                keys, mults, factor = postings.keys, postings.mults, weight * level[term]
-                for i in postings.span(since, until):
-                    key = keys[i]
-                    rare[key] = rare.get(key, 0) + factor * mults[i]
-        docs, published = self._docs, doc.published
-        for key, rare_dot in rare.items():
-            if key == doc.key or (key in dirty and key < doc.key):
+                ids, mults, factor = postings.ids, postings.mults, weight * level[term]  # type: ignore[union-attr]
+                for i in postings.span(since, until):  # type: ignore[union-attr]
+                    other = ids[i]
+                    rare[other] = rare.get(other, 0) + factor * mults[i]
+        all_norm2, all_common2, times, outlets = self._norm2, self._common2, self._when, self._outlets
+        all_terms, all_titled, links = self._terms, self._titled, self._links
+        common2, outlet = self._common2[doc], outlets[doc]
+        for other, rare_dot in rare.items():
+            if other == doc or (other in dirty and other < doc):
                 continue
-            other = docs[key]
-            if not other.norm2:
+            other_norm2 = all_norm2[other]
+            if not other_norm2:
                 continue
-            norms = math.sqrt(doc.norm2 * other.norm2)
-            link = _link_threshold(published, other.published)
-            if rare_dot + math.sqrt(doc.common2 * other.common2) < link * (1 - 1e-9) * norms:
+            norms = math.sqrt(norm2 * other_norm2)
+            link = _link_threshold(published, times[other])
+            if rare_dot + math.sqrt(common2 * all_common2[other]) < link * (1 - 1e-9) * norms:
                 continue
             dot = shared = 0
-            titled = other.titled
-            for i, term in enumerate(other.terms):
+            titled = all_titled[other]
+            for i, term in enumerate(all_terms[other]):  # type: ignore[arg-type]
                 w = weights.get(term)
                 if w:
                     dot += w * level[term] * (TITLE_MULT if i < titled else EXCERPT_MULT)
@@ -347,76 +457,77 @@ class EventIndex:
             if shared < MIN_SHARED:
                 continue
             sim = int(SCALE * dot / norms)
-            if other.outlet == doc.outlet and other.outlet and sim < SAME_OUTLET_COPY * SCALE:
+            if outlets[other] == outlet and outlet and sim < SAME_OUTLET_COPY * SCALE:
                 continue  # one outlet rarely reports one event twice, unless it reposts a near copy
             if sim >= link * SCALE:
-                self._links.setdefault(doc.key, {})[key] = sim
-                self._links.setdefault(key, {})[doc.key] = sim
+                links.setdefault(doc, {})[other] = sim
+                links.setdefault(other, {})[doc] = sim
 
-    def _components(self, seeds: set[str]) -> list[list[str]]:
-        seen: set[str] = set()
+    def _components(self, seeds: set[int]) -> list[list[int]]:
+        seen: set[int] = set()
         found = []
-        for seed in sorted(seeds):
+        for seed in seeds:
             if seed in seen:
                 continue
             seen.add(seed)
             stack, members = [seed], []
             while stack:
-                key = stack.pop()
-                members.append(key)
-                for other in self._links.get(key, ()):
+                doc = stack.pop()
+                members.append(doc)
+                for other in self._links.get(doc, ()):
                     if other not in seen:
                         seen.add(other)
                         stack.append(other)
-            found.append(sorted(members))
+            found.append(members)
         return found
 
 
-def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[str, int]],
-             weights: dict[str, int]) -> dict[str, str]:
-    """Nearest centroid with time decay over one component: key -> event id. Depends only on the component.
+def _cluster(members: list[int], index: EventIndex) -> dict[int, str]:
+    """Nearest centroid with time decay over one component: id -> event id. Depends only on the component.
 
     Articles join in time order (ties by key) the cluster whose centroid (the sum of its members' unit
     vectors) is closest, among the clusters of the articles they link to, when that similarity, lowered
     by the time since the cluster's latest article, reaches MERGE; otherwise they start a cluster. A
     second pass moves each article to the closest such cluster, the centroids now knowing every member.
     """
+    keys, when, links = index._keys, index._when, index._links
     if len(members) == 1:
-        return {members[0]: members[0]}
-    order = sorted(members, key=lambda k: (docs[k].when, k))
-    vectors = {}
-    for key in order:
-        doc = docs[key]
-        norm = math.sqrt(doc.norm2) if doc.norm2 else 1.0
-        vectors[key] = {term: weights[term] * mult / norm for term, mult in doc.mults()}
-    centroids: list[dict[str, float]] = []
+        return {members[0]: keys[members[0]]}  # type: ignore[dict-item]
+    order = sorted(members, key=lambda doc: (when[doc], keys[doc]))
+    vectors: dict[int, tuple[tuple[int, ...], tuple[float, ...]]] = {}  # id -> its terms, their unit weights
+    for doc in order:
+        norm2 = index._norm2[doc]
+        norm = math.sqrt(norm2) if norm2 else 1.0
+        vector = index.vector(doc)
+        vectors[doc] = tuple(vector), tuple(weight / norm for weight in vector.values())
+    centroids: list[dict[int, float]] = []
     latest: list[int] = []
-    cluster_of: dict[str, int] = {}
+    cluster_of: dict[int, int] = {}
 
     norms2: list[float] = []  # squared length of each centroid, kept as members come and go
 
-    def dot_of(key: str, c: int) -> float:
-        centroid = centroids[c]
-        return sum(value * centroid.get(term, 0.0) for term, value in vectors[key].items())
+    def dot_of(key: int, c: int) -> float:
+        terms, values = vectors[key]
+        return sum(map(mul, values, map(centroids[c].get, terms, _ZEROS)))
 
-    def score(key: str, c: int, leaving: bool) -> float:
+    def score(key: int, c: int, leaving: bool) -> float:
         dot, norm2 = dot_of(key, c), norms2[c]
         if leaving:  # the article's own (unit) part taken out of its cluster's centroid
             norm2 += 1.0 - 2 * dot
             dot -= 1.0
         if norm2 <= 1e-12:
             return 0.0
-        return dot / math.sqrt(norm2) * _decay(abs(docs[key].when - latest[c]))
+        return dot / math.sqrt(norm2) * _decay(abs(when[key] - latest[c]))
 
-    def move(key: str, c: int, sign: int) -> None:
+    def move(key: int, c: int, sign: int) -> None:
         centroid = centroids[c]
         norms2[c] += 1.0 + sign * 2 * dot_of(key, c)  # |C ± v|² = |C|² ± 2 C·v + |v|², v a unit vector
-        for term, value in vectors[key].items():
+        for term, value in zip(*vectors[key]):
             centroid[term] = centroid.get(term, 0.0) + sign * value
 
     size: list[int] = []
 
-    def linked(key: str) -> dict[int, int]:
+    def linked(key: int) -> dict[int, int]:
         """cluster -> how many of its members `key` links to"""
         counts: dict[int, int] = {}
         for other in links.get(key, ()):
@@ -437,11 +548,11 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
             best = len(centroids)
             centroids.append({})
             norms2.append(0.0)
-            latest.append(docs[key].when)
+            latest.append(when[key])
             size.append(0)
         cluster_of[key] = best
         size[best] += 1
-        latest[best] = max(latest[best], docs[key].when)
+        latest[best] = max(latest[best], when[key])
         move(key, best, 1)
     for _ in range(REFINE_PASSES):
         for key in order:
@@ -459,17 +570,17 @@ def _cluster(members: list[str], docs: dict[str, _Doc], links: dict[str, dict[st
                 size[own] -= 1
                 size[best] += 1
                 cluster_of[key] = best
-                latest[best] = max(latest[best], docs[key].when)
+                latest[best] = max(latest[best], when[key])
     _merge_clusters(order, cluster_of, links, centroids, norms2, latest, size)
-    groups: dict[int, list[str]] = {}
+    groups: dict[int, list[int]] = {}
     for key in order:
         groups.setdefault(cluster_of[key], []).append(key)
     result = {}
     for group in groups.values():
-        first = min(group, key=lambda k: (docs[k].published is None, docs[k].published or 0, k))
+        first = keys[min(group, key=lambda doc: (when[doc] == _NEVER, when[doc], keys[doc]))]
         for key in group:
             result[key] = first
-    return result
+    return result  # type: ignore[return-value]
 
 
 def _decay(gap_seconds: float) -> float:
@@ -477,13 +588,13 @@ def _decay(gap_seconds: float) -> float:
     return 1 - DECAY_SHARE + DECAY_SHARE * math.exp(-gap * gap / (2 * SIGMA_DAYS**2))
 
 
-def _merge_clusters(order: list[str], cluster_of: dict[str, int], links: dict[str, dict[str, int]],
-                    centroids: list[dict[str, float]], norms2: list[float], latest: list[int],
+def _merge_clusters(order: list[int], cluster_of: dict[int, int], links: dict[int, dict[int, int]],
+                    centroids: list[dict[int, float]], norms2: list[float], latest: list[int],
                     size: list[int]) -> None:
     """Join pairs of clusters whose centroids are close and between which links are many (centroid
     linkage): two seeds of one event that started apart. Best pair first; each cluster joins once."""
     between: dict[tuple[int, int], int] = {}
-    members: dict[int, list[str]] = {}
+    members: dict[int, list[int]] = {}
     for key in order:
         a = cluster_of[key]
         members.setdefault(a, []).append(key)

@@ -106,15 +106,18 @@ def export_folder(corpus: Corpus) -> str:
     raise OSError("no folder outside the story folder can be written to")
 
 
-def export_to_file(corpus: Corpus, ids: Sequence[int], fmt: str, now: datetime) -> tuple[str, int]:
-    """Write the stories to a new file; (its path, how many stories)."""
+def export_to_file(corpus: Corpus, ids: Sequence[int], fmt: str, now: datetime,
+                   events: bool = False) -> tuple[str, int]:
+    """Write the stories (`events`: the events) of `ids` to a new file; (its path, how many written)."""
+    from reader.data.event_export import write_events
+
     folder = export_folder(corpus)
-    stem = f"reader-export-{now.strftime('%Y%m%d-%H%M%S')}"
+    stem = f"reader-{'events' if events else 'export'}-{now.strftime('%Y%m%d-%H%M%S')}"
     path = os.path.join(folder, stem + SUFFIXES[fmt])
     number = 1
     while os.path.exists(path):
         number += 1
         path = os.path.join(folder, f"{stem}-{number}{SUFFIXES[fmt]}")
     with open(path, "x", encoding="utf-8") as out:
-        count = write(corpus, ids, fmt, out)
+        count = (write_events if events else write)(corpus, ids, fmt, out)
     return path, count

@@ -1,4 +1,4 @@
-"""Ask which format to export the stories in view as."""
+"""Ask which format to export the stories (or events) in view as."""
 
 from __future__ import annotations
 
@@ -17,13 +17,19 @@ class ExportScreen(ModalScreen[str | None]):
         Binding("escape,q", "dismiss(None)", "Cancel"),
     ]
 
-    def __init__(self, count: int, folder: str) -> None:
+    def __init__(self, count: int, folder: str, events: bool = False) -> None:
         super().__init__()
-        self.count, self.folder = count, folder
+        self.count, self.folder, self.events = count, folder, events
 
     def compose(self) -> ComposeResult:
+        if self.events:
+            what = f"{self.count:,} {'event' if self.count == 1 else 'events'}"
+            digest = "each event with its articles' timeline"
+        else:
+            what = f"{self.count:,} {'story' if self.count == 1 else 'stories'}"
+            digest = "each story with its coverage timeline"
         with Vertical(classes="small-dialog") as box:
             box.border_title = "Export"
-            yield Static(f"Write the {self.count:,} stories in view to a new file in {self.folder}", markup=False)
-            yield Static("m  Markdown digest (each story with its coverage timeline)\n"
+            yield Static(f"Write the {what} in view to a new file in {self.folder}", markup=False)
+            yield Static(f"m  Markdown digest ({digest})\n"
                          "j  JSON (every field)\nEsc  cancel", markup=False)

@@ -32,7 +32,7 @@ KEYS: list[tuple[str, str]] = [
     ("x", "compare the highlighted article with the story (or the one picked with Space)"),
     ("Space", "pick the highlighted article for a compare"),
     ("Shift+P", "the highlighted article's outlet across the folder, and how often it was first"),
-    ("e", "export the stories in view to a Markdown or JSON file"),
+    ("e", "export the stories (or events) in view to a Markdown or JSON file"),
     ("o", "open the highlighted story or article in the browser (http and https only)"),
     ("y", "copy its URL"),
     ("!", "list the files that could not be read"),

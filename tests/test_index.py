@@ -368,3 +368,40 @@ def test_helpers_beside_the_app_read_at_a_lower_priority(beside_a_screen):
         readers.close()
     usual = os.nice(0)
     assert notices == [] and taken == [(True, min(19, usual + 10) if beside_a_screen else usual)]
+
+
+def test_a_scan_started_while_another_runs_waits_for_it(folder, monkeypatch):
+    """The app starts a scan when the folder changes, and the one before may still be computing
+    events (it stops only where it checks): the second waits, or what it notes for the events
+    would be cleared by the first as it finishes."""
+    corpus = Corpus(str(folder), use_cache=False)
+    steps: list[str] = []
+    first_in_events, go_on = threading.Event(), threading.Event()
+    update, list_pass = corpus.events.update, corpus._list_pass
+
+    def held_update():
+        steps.append("events")
+        if not first_in_events.is_set():
+            first_in_events.set()
+            go_on.wait(5)
+        return update()
+
+    def noted_list_pass(*args, **kwargs):
+        steps.append("list")
+        return list_pass(*args, **kwargs)
+
+    monkeypatch.setattr(corpus.events, "update", held_update)
+    monkeypatch.setattr(corpus, "_list_pass", noted_list_pass)
+    first = threading.Thread(target=corpus.scan)
+    first.start()
+    assert first_in_events.wait(5)
+    second = threading.Thread(target=corpus.scan)
+    second.start()
+    second.join(0.3)
+    assert steps == ["list", "events"]  # the second has not begun
+    go_on.set()
+    first.join(5)
+    second.join(5)
+    assert not first.is_alive() and not second.is_alive()
+    assert steps == ["list", "events", "list", "events"]
+    corpus.close()

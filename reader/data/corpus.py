@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from array import array
 from collections.abc import Callable, Sequence
@@ -62,6 +63,7 @@ class Corpus:
         self._watch: FolderWatch | None = None
         self._watch_started = False
         self.events = EventKeeper(self.index)
+        self._scanning = threading.Lock()
 
     @property
     def notices(self) -> list[str]:
@@ -108,12 +110,15 @@ class Corpus:
         `events`: bring the folder's events up to date at the end (`check` has no use for them).
         """
         workers = cores() if verify_workers is None else verify_workers
-        while True:
-            generation = self.index.generation
-            progress = self._scan_once(on_progress, cancelled, workers, whole, events)
-            if self.index.generation == generation or cancelled():
-                return progress
-            # The cache failed under the scan and the index is new and empty: read again.
+        # One scan at a time: one told to stop goes on to where it checks (an events computation
+        # runs to its end), and one beside it would write what that one then clears as done.
+        with self._scanning:
+            while True:
+                generation = self.index.generation
+                progress = self._scan_once(on_progress, cancelled, workers, whole, events)
+                if self.index.generation == generation or cancelled():
+                    return progress
+                # The cache failed under the scan and the index is new and empty: read again.
 
     def _scan_once(self, on_progress, cancelled, workers, whole: bool, events: bool) -> LoadProgress:
         progress = LoadProgress()

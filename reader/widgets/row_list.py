@@ -260,9 +260,9 @@ class RowList(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ cursor
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self.scroll_to_cursor()  # first: the lines are then found where they are now drawn
         self.refresh_line(old)
         self.refresh_line(new)
-        self.scroll_to_cursor()
         self.post_message(self.Highlighted(self, new))
 
     def scroll_to_cursor(self) -> None:

@@ -85,20 +85,22 @@ class EventKeeper:
         # The index is read and written a page at a time, each under its lock on its own:
         # the screen's queries run between pages.
         generation = self.index.generation
-        variants: list[tuple[str, str]] = []
+        keys: list[str] = []  # with their variants: two lists, no pair a key (a whole folder's)
+        variants: list[str] = []
 
         def articles() -> Iterator[EventArticle]:
             # a page at a time: the EventIndex keeps an article's terms, not its text
             for page in self.index.event_article_pages(_READ_PAGE):
-                variants.extend((row[0], row[1]) for row in page)
+                keys.extend(row[0] for row in page)
+                variants.extend(row[1] for row in page)
                 yield from map(_event_article, page)
 
         events = EventIndex()
         events.add(articles())
         self.index.clear_article_events()
-        for start in range(0, len(variants), _PAGE):
-            self.index.store_article_events([(key, variant, events.event_of(key))
-                                             for key, variant in variants[start : start + _PAGE]])
+        for start in range(0, len(keys), _PAGE):
+            self.index.store_article_events([(key, variant, events.event_of(key)) for key, variant
+                                             in zip(keys[start : start + _PAGE], variants[start : start + _PAGE])])
         after = ""
         while keys := self.index.event_key_page(after, _PAGE):
             self._store_figures(keys)

@@ -247,12 +247,13 @@ class EventIndex:
                 continue  # one key given twice: the same one wins, whatever the order
             terms, titled = terms_of(article.title, article.excerpt)
             when = _NEVER if article.published is None else article.published
-            fresh[key] = (rank, array("I", map(self._term_id, terms)), titled, when, article.outlet)
-        adding = []
-        for key, (_, terms, titled, when, outlet) in sorted(fresh.items()):
+            fresh[key] = (rank, (key, array("I", map(self._term_id, terms)), titled, when, article.outlet))
+        adding = []  # the entries themselves, not copies: a whole folder's are held once
+        for key in sorted(fresh):
+            entry = fresh[key][1]
             doc = self._ids.get(key)
-            if doc is None or not self._same(doc, terms, titled, when, outlet):
-                adding.append((key, terms, titled, when, outlet))
+            if doc is None or not self._same(doc, *entry[1:]):
+                adding.append(entry)
         del fresh
         return self._update([entry[0] for entry in adding if entry[0] in self._ids], adding)
 

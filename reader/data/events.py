@@ -32,7 +32,7 @@ import re
 import sys
 from array import array
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from operator import mul
 from typing import NamedTuple
@@ -315,7 +315,8 @@ class EventIndex:
             self._free.append(doc)
         entries: dict[int, list[int]] = {}  # term -> the added articles holding it
         dirty: set[int] = set()
-        for key, terms, titled, when, outlet in adding:
+        for position, (key, terms, titled, when, outlet) in enumerate(adding):
+            adding[position] = None  # held by the index from here: a whole folder's entries are not held twice
             doc = self._new_id(key, when, outlet, titled)
             dirty.add(doc)
             self._terms[doc] = terms
@@ -331,6 +332,7 @@ class EventIndex:
                     entries.setdefault(term, []).append(doc)
         for term, found in entries.items():
             postings[term].add_many(found, lambda doc, term=term: self._entry(doc, term))  # type: ignore[union-attr]
+        del entries
         n_level = max(_MIN_N_LEVEL, _level(len(self._ids)))
         if n_level != self._n_level:
             self._n_level = n_level
@@ -351,6 +353,7 @@ class EventIndex:
         for term in touched_terms:
             if df[term]:
                 self._time_postings(term)
+        del touched_terms
         self._measure(dirty)
         for doc in dirty:
             for other in self._links.pop(doc, {}):
@@ -360,14 +363,21 @@ class EventIndex:
         for doc in sorted(dirty):
             self._link(doc, dirty)
         affected |= dirty
+        del dirty  # (a whole folder's ids in a full computation: not held through the clustering)
         keys = self._keys
         affected = {doc for doc in affected if keys[doc] is not None}
-        for component in self._components(affected):
+        arrived: list[int] = []  # new articles: their event changes from none (not kept in `before`,
+        for component in self._components(affected):  # which would hold a whole folder's keys)
             for doc in component:
-                before.setdefault(keys[doc], self._event[doc])  # type: ignore[arg-type]
+                if self._event[doc] is None and keys[doc] not in before:
+                    arrived.append(doc)
+                else:
+                    before.setdefault(keys[doc], self._event[doc])  # type: ignore[arg-type]
             for doc, event in _cluster(component, self).items():
                 self._event[doc] = event
-        return {key for key, event in before.items() if self.event_of(key) != event}
+        changed = {key for key, event in before.items() if self.event_of(key) != event}
+        changed.update(keys[doc] for doc in arrived)  # type: ignore[misc]
+        return changed
 
     def _measure(self, docs: Iterable[int]) -> None:
         """Each article's squared length, and that of its common terms, from the terms' weights."""
@@ -464,9 +474,9 @@ class EventIndex:
                 links.setdefault(doc, {})[other] = sim
                 links.setdefault(other, {})[doc] = sim
 
-    def _components(self, seeds: set[int]) -> list[list[int]]:
+    def _components(self, seeds: set[int]) -> Iterator[list[int]]:
+        """The link components of the seeds, one at a time (a whole folder's are never held)."""
         seen: set[int] = set()
-        found = []
         for seed in seeds:
             if seed in seen:
                 continue
@@ -479,8 +489,7 @@ class EventIndex:
                     if other not in seen:
                         seen.add(other)
                         stack.append(other)
-            found.append(members)
-        return found
+            yield members
 
 
 def _cluster(members: list[int], index: EventIndex) -> dict[int, str]:

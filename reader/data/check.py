@@ -1,9 +1,9 @@
 """`reader check`: every file's verdict, read in helper processes, with no index written.
 
 A check asks one thing of each file, the verdict a scan would record (a story,
-a problem and its reason, or not a story at all); it builds no records and
-leaves no cache behind, so it costs what reading the files for their verdict
-costs.
+a problem and its reason, or not a story at all); it builds a file's records only
+where they could change that verdict (see parse.read_verdict) and leaves no cache
+behind.
 """
 
 from __future__ import annotations

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable
-
-import os
 
 from reader.data.index import verified_figures
 from reader.data.records import NotAStory, Story, entry_of

@@ -122,7 +122,7 @@ class ViewActions:
         except OSError as error:
             self.notify(f"Cannot export: {error}", severity="error", markup=False)
             return
-        self.push_screen(ExportScreen(len(ids), folder, events),
+        self.push_screen(ExportScreen(_exported(len(ids), events), folder, events),
                          lambda fmt: fmt and self._start_export(ids, fmt, events))
 
     def _start_export(self, ids: list[int], fmt: str, events: bool) -> None:

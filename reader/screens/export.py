@@ -17,19 +17,15 @@ class ExportScreen(ModalScreen[str | None]):
         Binding("escape,q", "dismiss(None)", "Cancel"),
     ]
 
-    def __init__(self, count: int, folder: str, events: bool = False) -> None:
+    def __init__(self, what: str, folder: str, events: bool = False) -> None:
+        """`what`: the rows in view, counted (`12 stories`); `events`: they are events."""
         super().__init__()
-        self.count, self.folder, self.events = count, folder, events
+        self.what, self.folder, self.events = what, folder, events
 
     def compose(self) -> ComposeResult:
-        if self.events:
-            what = f"{self.count:,} {'event' if self.count == 1 else 'events'}"
-            digest = "each event with its articles' timeline"
-        else:
-            what = f"{self.count:,} {'story' if self.count == 1 else 'stories'}"
-            digest = "each story with its coverage timeline"
+        digest = "each event with its articles' timeline" if self.events else "each story with its coverage timeline"
         with Vertical(classes="small-dialog") as box:
             box.border_title = "Export"
-            yield Static(f"Write the {what} in view to a new file in {self.folder}", markup=False)
+            yield Static(f"Write the {self.what} in view to a new file in {self.folder}", markup=False)
             yield Static(f"m  Markdown digest ({digest})\n"
                          "j  JSON (every field)\nEsc  cancel", markup=False)

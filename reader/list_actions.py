@@ -83,11 +83,9 @@ class ListActions:
 
     def _refresh_row(self, row_id: int) -> None:
         """Read a row (a story's, or an event's) again: its marks changed."""
-        story_list = self.story_list
-        source = story_list.listed
+        source = self.story_list.listed
         if source is not None:
             source.forget(row_id)
-            at_cursor = story_list.cursor < len(source) and source.ids[story_list.cursor] == row_id
-            index = story_list.cursor if at_cursor else source.index_of(row_id)
+            index = source.index_of(row_id)
             if index is not None:
-                story_list.refresh_row(index)
+                self.story_list.refresh_row(index)

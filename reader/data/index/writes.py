@@ -194,6 +194,7 @@ class IndexWrites:
                 db.execute("DELETE FROM related WHERE story = ?", (story_id,))
                 db.executemany("INSERT INTO related VALUES (?,?,?,?,?,?,?,?,?)",
                                [(story_id, *item) for item in story.related])
+                # a related row is (position, title, provider, outlet, url_key, ...): see verified_figures
                 added.update(item[4] for item in story.related if item[4])
                 db.execute("UPDATE search SET coverage = ? WHERE rowid = ?", (story.coverage, rowid))
             db.executemany("INSERT OR IGNORE INTO events_pending VALUES (?, ?)", [(folder, key) for key in added])

@@ -384,12 +384,10 @@ class EventIndex:
         weights, rare = self._weights, self._rare
         for doc in docs:
             norm2 = common2 = 0
-            titled = self._titled[doc]
-            for position, term in enumerate(self._terms[doc]):  # type: ignore[arg-type]
-                weight = weights[term]
-                part = (weight * (TITLE_MULT if position < titled else EXCERPT_MULT)) ** 2
+            for term, weighted in self.vector(doc).items():
+                part = weighted * weighted
                 norm2 += part
-                if weight < rare:
+                if weights[term] < rare:
                     common2 += part
             self._norm2[doc], self._common2[doc] = norm2, common2
 

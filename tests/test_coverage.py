@@ -77,6 +77,34 @@ def test_url_key_reads_through_the_amp_cache():
     assert url_key(hostile).startswith("a.cdn.ampproject.org/c/s/a.cdn")  # quick, no recursion
 
 
+# URLs the quick split must answer exactly as urlsplit does, or leave to it.
+_ODD_URLS = [
+    "https://example.com", "https://example.com/", "HTTPS://Example.COM/A?b=c#d", "http://a.b/c?#", "https://a.b#x?y",
+    "https://a.b/c?d?e#f#g", "https://a.b:8080/x", "https://user@a.b/x", "https://[::1]/x", "https://[::1/x",
+    "https://a.b/x y", "https://a.b/x\ty", "https://a.b/\u00e9t\u00e9", "https://\u00e9.com/x", "ftp://a.b/x",
+    "//a.b/x", "a.b/x", "https:a.b/x", "https:///x", "https://a.b/x/../y", "https://a.b/%2F?q=%20",
+    " https://a.b/x", "https://a.b\\x", "https://a.b;x=1/y", "javascript:alert(1)", "https://a..b/", "https://-a.b/",
+]
+
+
+def test_quick_url_split_agrees_with_urlsplit(real_corpus):
+    from urllib.parse import urlsplit
+
+    from reader.data.coverage import _quick_split
+
+    urls = list(_ODD_URLS)
+    for path in sorted(real_corpus.iterdir())[:200]:
+        urls += re.findall(r"(?:webUrl|ampWebUrl|cdnAmpWebUrl|url): \"([^\"]*)\"", path.read_text(encoding="utf-8"))
+    answered = 0
+    for url in urls:
+        quick = _quick_split(url)
+        if quick is not None:
+            answered += 1
+            parts = urlsplit(url)
+            assert quick == (parts.netloc, parts.path, parts.query), url
+    assert answered > 0.9 * len(urls)  # the common URL never needs urlsplit
+
+
 def test_outlet_key():
     assert outlet_key(Provider("CBS News", "www.CBSNews.com")) == "cbsnews.com"
     assert outlet_key(Provider(" The Loop ", "")) == "the loop"

@@ -35,6 +35,31 @@ def outlet_key(provider: Provider) -> str:
 _AMP_CACHE_PATH = re.compile(r"/[a-z]/(?:s/)?(?P<rest>[^/?#]+.*)", re.S)
 
 
+# An http(s) URL of printable ASCII with a plain host, as nearly every article's URL is:
+# split by one pattern, as urlsplit splits it (a test holds them equal), at a tenth of its cost.
+_NOT_VISIBLE = "\\x00-\\x20\\x7f-\\U0010ffff"
+_QUICK_URL = re.compile(
+    rf"(?i:https?)://([A-Za-z0-9.-]+)(/[^?#{_NOT_VISIBLE}]*)?(?:\?([^#{_NOT_VISIBLE}]*))?(?:#[^{_NOT_VISIBLE}]*)?"
+)
+
+
+def _quick_split(url: str) -> tuple[str, str, str] | None:
+    """(netloc, path, query) as urlsplit gives them; None for a URL it alone should read."""
+    found = _QUICK_URL.fullmatch(url)
+    if found is None:
+        return None
+    host, path, query = found.groups()
+    return host, path or "", query or ""
+
+
+def _split(url: str) -> tuple[str, str, str]:
+    quick = _quick_split(url)
+    if quick is not None:
+        return quick
+    parts = urlsplit(url)  # ValueError for a malformed host
+    return parts.netloc, parts.path, parts.query
+
+
 # A folder's related lists repeat the same articles, and each article is keyed for several
 # purposes: a key costs ~8 us to work out and ~0.1 us to look up.
 @functools.lru_cache(maxsize=4096)
@@ -50,20 +75,19 @@ def url_key(url: str) -> str:
         return ""
     for _ in range(4):  # real URLs nest the cache once; a hostile one may nest it without end
         try:
-            parts = urlsplit(url)
+            netloc, path, query = _split(url)
         except ValueError:
             return url
-        host = parts.netloc.casefold()
+        host = netloc.casefold()
         if not host.endswith(".cdn.ampproject.org"):
             break
-        embedded = _AMP_CACHE_PATH.fullmatch(parts.path + (f"?{parts.query}" if parts.query else ""))
+        embedded = _AMP_CACHE_PATH.fullmatch(path + (f"?{query}" if query else ""))
         if embedded is None:
             break
         url = "https://" + embedded.group("rest")
     host = without_www(host)
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{path}{query}"
+    query = f"?{query}" if query else ""
+    return f"{host}{path.rstrip('/')}{query}"
 
 
 def distinct_outlets(story: Story) -> int:

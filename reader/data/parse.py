@@ -65,7 +65,8 @@ _NESTED_TOO_DEEPLY = "front matter is nested too deeply to read"
 _TOO_DEEP_FOR_YAML = "maximum nesting depth"
 _MAYBE_DEEP = re.compile(r"(?:[-?][ \t]+){32}")
 _DEEP_INDENT = "\n" + " " * 128
-_DEEP_MARKERS = ("- -", "-\t", "? ?", "?\t", "- ?", "? -")
+# Where compact nesting starts (`- -`, `- ?`, `? ?`, `? -`, `-\t`, `?\t`): one search for all six.
+_DEEP_MARKERS = re.compile(r"[-?](?:\t| [-?])")
 _MIN_VALUE_BUDGET = 20_000
 _EXTRA_TEXT_LIMIT = 2_000
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # what the index can keep of a number
@@ -153,7 +154,7 @@ def _maybe_deep(front: str) -> bool:
     """Whether the text could nest deep enough to matter; C-speed searches first."""
     if front.count("[") + front.count("{") >= _MAX_DEPTH or _DEEP_INDENT in front:
         return True
-    return any(marker in front for marker in _DEEP_MARKERS) and bool(_MAYBE_DEEP.search(front))
+    return _DEEP_MARKERS.search(front) is not None and _MAYBE_DEEP.search(front) is not None
 
 
 def _check_depth(front: str) -> None:

@@ -36,7 +36,7 @@ _AMP_CACHE_PATH = re.compile(r"/[a-z]/(?:s/)?(?P<rest>[^/?#]+.*)", re.S)
 
 
 # An http(s) URL of printable ASCII with a plain host, as nearly every article's URL is:
-# split by one pattern, as urlsplit splits it (a test holds them equal), at a tenth of its cost.
+# split by one pattern, as urlsplit splits it (a test holds them equal): a key then costs half.
 _NOT_VISIBLE = "\\x00-\\x20\\x7f-\\U0010ffff"
 _QUICK_URL = re.compile(
     rf"(?i:https?)://([A-Za-z0-9.-]+)(/[^?#{_NOT_VISIBLE}]*)?(?:\?([^#{_NOT_VISIBLE}]*))?(?:#[^{_NOT_VISIBLE}]*)?"
@@ -61,7 +61,7 @@ def _split(url: str) -> tuple[str, str, str]:
 
 
 # A folder's related lists repeat the same articles, and each article is keyed for several
-# purposes: a key costs ~8 us to work out and ~0.1 us to look up.
+# purposes: a key costs ~1.4 us to work out (~2.9 us through urlsplit) and ~0.1 us to look up.
 @functools.lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
     """A URL as a key: no scheme, no `www.`, no fragment, no trailing slash; host in lower case.

@@ -481,6 +481,32 @@ async def test_the_key_bar_shows_keys_rebound_in_the_settings(make_folder):
         assert "f Star" in _lines(app).splitlines()[-1]
 
 
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_a_dimmed_row_is_drawn_dimmer_than_a_plain_one(theme):
+    # The topic stream's rows are dimmed: drawn in the dim columns' colour, never brighter
+    # than plain text (a partial "muted" style has no background to mute against: white).
+    from textual.app import App
+
+    from reader.widgets.row_list import Column, ItemSource, Row, RowList
+
+    rows = [Row(("plain", "x")), Row(("dimmed", "x"), "dim")]
+    row_list = RowList([Column(), Column(4)], ItemSource(rows, lambda row: row))
+    app = App()
+    app.compose = lambda: iter([row_list])
+    async with app.run_test(size=(40, 6)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        background = row_list.rich_style.bgcolor.get_truecolor()
+        brightness = lambda rgb: 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]  # noqa: E731
+
+        def contrast(index: int) -> float:
+            strip = row_list._render_row(index, 30, "")
+            text = next(segment for segment in strip if segment.text.strip())
+            return abs(brightness(text.style.color.get_truecolor()) - brightness(background))
+
+        assert 40 < contrast(1) < contrast(0)
+
+
 @pytest.mark.parametrize("theme", ["catppuccin-latte", "textual-light", "nord", "textual-dark"])
 async def test_dim_columns_stay_readable_on_every_theme(theme):
     app = make_app(SEEDS)
@@ -489,7 +515,7 @@ async def test_dim_columns_stay_readable_on_every_theme(theme):
         app.theme = theme
         await pilot.pause()
         story_list = app.query_one(StoryList)
-        strip = story_list._render_row(1, 100, "", story_list.rich_style)
+        strip = story_list._render_row(1, 100, "")
         outlet = next(segment for segment in strip if segment.text.startswith("CBS News"))
         background = story_list.rich_style.bgcolor.get_truecolor()
         dim = outlet.style.color.get_truecolor()

@@ -63,6 +63,45 @@ async def test_a_story_marked_read_redraws_its_row_alone(make_folder, monkeypatc
         assert redraws.rows == [("StoryList", 1)]
 
 
+async def test_rows_a_key_scrolls_to_are_rendered_before_the_key(make_folder, monkeypatch):
+    # A key that scrolls draws rows it has not shown: they are rendered while the list waits for
+    # the next key, so the key's own frame only places them.
+    from reader.widgets.row_list import RowList
+
+    app = make_app(make_folder(many_stories(200)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        rendered: list[int] = []  # rows rendered while a frame is drawn (not ahead of it)
+        drawing: list[int] = []
+        render_row, render_line = RowList._render_row, RowList.render_line
+
+        def counted_row(row_list, index, *args):
+            if drawing and row_list is story_list:
+                rendered.append(index)
+            return render_row(row_list, index, *args)
+
+        def drawn_line(row_list, y):
+            drawing.append(y)
+            try:
+                return render_line(row_list, y)
+            finally:
+                drawing.pop()
+
+        monkeypatch.setattr(RowList, "_render_row", counted_row)
+        monkeypatch.setattr(RowList, "render_line", drawn_line)
+        await pilot.press("pagedown")  # to the last row on screen: the next moves scroll
+        for key, scrolls in (("pagedown", True), ("j", True), ("pageup", False), ("k", True), ("pageup", True)):
+            await settle(pilot, app)
+            rendered.clear()
+            before = story_list.scroll_offset.y
+            await pilot.press(key)
+            await pilot.pause()  # the key's frame, and only it
+            assert (story_list.scroll_offset.y != before) == scrolls, key
+            assert rendered == [], (key, rendered)
+        assert story_list.cursor == 0
+
+
 def test_the_app_hands_the_interpreter_over_every_millisecond(monkeypatch):
     # Background threads run Python for seconds: a key must not wait 5 ms at each step to its frame.
     import sys

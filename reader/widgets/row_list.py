@@ -142,6 +142,8 @@ class RowList(ScrollView, can_focus=True):
         self.source: RowSource = source or EmptySource()
         self.empty_text = empty_text
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._looks: dict[str, Style] = {}  # component styles as rows use them; cleared with the strips
+        self._preparing = False
 
     # ------------------------------------------------------------------ data
 
@@ -178,6 +180,7 @@ class RowList(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, clamped))
         self.scroll_to_cursor()
         self.refresh()
+        self._prepare_soon()
 
     def refresh_row(self, index: int) -> None:
         """One row's content changed: draw it again, and nothing else."""
@@ -196,25 +199,47 @@ class RowList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index = round(self.scroll_offset.y) + y
         count = len(self.source)
-        base = self.rich_style
         if count == 0:
             if y == 1:
-                return Strip([Segment(fit("  " + self.empty_text, width), self.get_component_rich_style("row-list--empty"))])
-            return Strip.blank(width, base)
+                return Strip([Segment(fit("  " + self.empty_text, width), self._look("empty"))])
+            return Strip.blank(width, self._look(""))
         if index >= count:
-            return Strip.blank(width, base)
-        state = ("cursor" if self.has_focus else "blurred") if index == self.cursor else ""
+            return Strip.blank(width, self._look(""))
+        state = self._cursor_state() if index == self.cursor else ""
+        return self._strip(index, width, state)
+
+    def _cursor_state(self) -> str:
+        return "cursor" if self.has_focus else "blurred"
+
+    def _strip(self, index: int, width: int, state: str) -> Strip:
         key = (index, width, state)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_row(index, width, state, base)
-            self._strips[key] = strip
+            strip = self._strips[key] = self._render_row(index, width, state)
         return strip
 
-    def _render_row(self, index: int, width: int, state: str, base: Style) -> Strip:
-        if state:  # the cursor's colours go under every cell's own style
-            base = base + self.get_component_rich_style(
-                "row-list--cursor" if state == "cursor" else "row-list--cursor-blurred")
+    def _look(self, name: str) -> Style:
+        """The list's style ("") or one of its component styles, worked out once per styling."""
+        look = self._looks.get(name)
+        if look is None:
+            if not name:
+                look = self.rich_style
+            elif name in ("cursor", "blurred"):  # the cursor's colours go under every cell's own style
+                look = self.rich_style + self.get_component_rich_style(
+                    "row-list--cursor" if name == "cursor" else "row-list--cursor-blurred")
+            elif name == "dim":
+                # Its colour worked out against the list's background ($text-muted is "auto 60%": a
+                # partial style has no background to work it out against and comes out white).
+                look = Style(color=self.get_component_rich_style("row-list--dim").color)
+            elif name == "empty":
+                look = self.get_component_rich_style("row-list--empty")
+            else:  # an emphasis
+                look = self.get_component_rich_style(f"row-list--{name}", partial=True)
+            self._looks[name] = look
+        return look
+
+    def _render_row(self, index: int, width: int, state: str) -> Strip:
+        base = self._look(state)
         row = self.source.row(index)
         if row is None:
             return Strip([Segment(fit(" …", width), base)])
@@ -224,12 +249,8 @@ class RowList(ScrollView, can_focus=True):
             shown = [(column, text) for column, text in zip(self.columns, row.cells) if width >= column.hide_below]
         fixed = sum(column.width + 1 for column, _ in shown if column.width)
         flexible = max(1, width - fixed - 1)
-        # Its colour worked out against the list's background ($text-muted is "auto 60%": a
-        # partial style has no background to work it out against and comes out white).
-        dim = Style(color=self.get_component_rich_style("row-list--dim").color)
-        emphasis = Style()
-        if row.emphasis:
-            emphasis = self.get_component_rich_style(f"row-list--{row.emphasis}", partial=True)
+        dim = self._look("dim")
+        emphasis = self._look(row.emphasis) if row.emphasis else Style()
         segments = [Segment(" ", base)]
         for column, text in shown:
             size = column.width or flexible
@@ -241,11 +262,46 @@ class RowList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._looks.clear()
+        self._prepare_soon()
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
         self.virtual_size = Size(event.size.width, len(self.source))
         self.scroll_to_cursor()
+        self._prepare_soon()
+
+    # ------------------------------------------------------------------ rows ahead
+
+    _ROWS_A_TURN = 8  # rows rendered between two looks at the keys
+
+    def _prepare_soon(self) -> None:
+        """After the next frame, render the rows the next move may scroll to."""
+        if not self._preparing and self.is_attached:
+            self._preparing = True
+            self.call_after_refresh(self._prepare_near)
+
+    def _prepare_near(self) -> None:
+        """Render a page of rows above the screen and below it, and the cursor's look of the rows
+        a move can take it to, a few rows a turn: a key that scrolls then only places rows.
+        A key that comes meanwhile goes first."""
+        self._preparing = False
+        height = self.scrollable_content_region.height
+        count = len(self.source)
+        if height <= 0 or not count:
+            return
+        width = self.scrollable_content_region.width
+        top = round(self.scroll_offset.y)
+        wanted = [(index, "") for index in range(max(0, top - height), min(count, top + 2 * height))]
+        state = self._cursor_state()
+        wanted += [(index, state) for index in sorted({self.cursor - 1, self.cursor + 1, self.cursor - self.page_size,
+                                                         self.cursor + self.page_size}) if 0 <= index < count]
+        missing = [(index, state) for index, state in wanted if (index, width, state) not in self._strips]
+        for index, state in missing[: self._ROWS_A_TURN]:
+            self._strip(index, width, state)
+        if len(missing) > self._ROWS_A_TURN:
+            self._preparing = True
+            self.call_later(self._prepare_near)
 
     def on_focus(self) -> None:
         self._refresh_cursor_line()
@@ -264,6 +320,7 @@ class RowList(ScrollView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(new)
         self.post_message(self.Highlighted(self, new))
+        self._prepare_soon()
 
     def scroll_to_cursor(self) -> None:
         height = self.scrollable_content_region.height

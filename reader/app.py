@@ -167,10 +167,11 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         self._show_new_notices()
         current = self.story_list.current_id()
         if current is not None and self.lists.loaded and (
-                events_came or (message.ids is not None and current == self.shown_id)):
+                events_came or (message.ids is not None and message.progress.done and current == self.shown_id)):
             # Its file may be the one that changed; its linked stories may be new from the verify
             # pass; its event is new once events are computed or changed (a load under way may
-            # have read the events before: it is replaced).
+            # have read the events before: it is replaced). Once the scan is done, not at every
+            # report while it runs: each would build both panes again under the keys.
             self.load_story(current)
         if events_came:
             self.refresh_list()  # the outlets column counts the events

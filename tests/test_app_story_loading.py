@@ -141,3 +141,26 @@ async def test_what_exists_once_the_folder_is_read_is_left_out_of_full_collectio
         await settle(pilot, app)
         await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
         assert gc.get_freeze_count() > 0
+
+
+async def test_the_shown_story_is_read_again_when_the_full_parse_ends_not_at_each_report_while_it_runs(make_folder):
+    # While the verify pass runs, the list's order is sent again every second: showing the
+    # story again each time (its linked stories may have grown) rebuilt both panes under the keys.
+    from dataclasses import replace
+
+    from reader.messages import ScanProgress
+
+    app = make_app(_three_stories(make_folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        loads: list[int] = []
+        app.load_story = loads.append
+        ids = app.story_list.listed.ids
+        running = replace(app.lists.progress, listed=True, done=False, to_verify=3, verified=1, events_ready=False)
+        app.post_message(ScanProgress(running, ids, len(ids), app.lists.view, len(ids)))
+        await pilot.pause()
+        assert loads == []
+        ended = replace(running, verified=3, done=True, events_ready=app.lists.events_ready)
+        app.post_message(ScanProgress(ended, ids, len(ids), app.lists.view, len(ids)))
+        await pilot.pause()
+        assert loads == [app.story_list.current_id()]

@@ -23,6 +23,9 @@ from reader.messages import ListReady, ListView, ScanProgress
 
 FIRST_ROWS = 300  # rows a query shows first on a large folder, while it fetches the rest
 _LOADING_LIST_SECONDS = 1.0  # how often the list takes in new stories while a folder is read
+# How often a scan's counts alone are reported: each report is a frame, and a key that comes
+# within a frame's time (1/60 s) after another waits for the next.
+_PROGRESS_SECONDS = 0.25
 _CHANGE_SETTLE_SECONDS = 0.2  # a change is read once the folder has been quiet this long
 SORT_ORDER = list(SORTS)  # what `s` cycles through
 SEARCH_ORDER = [RELEVANCE, *SORTS]  # ... while a query has words: relevance first
@@ -204,13 +207,14 @@ class ListController:
     def scan(self, post: Post, cancelled: Cancelled) -> None:
         """Read the folder, posting ScanProgress as it goes."""
         last_count, listed_sent, ids_at = -1, False, 0.0
+        counts_at = time.monotonic()
 
         def report(progress: LoadProgress) -> None:
             # The list order is read here, in the loader thread, when it changed, and while
             # a folder is first read at most once a second: the reading needs the CPU more.
             # Only when the index changed: querying again with nothing new would drop a story
             # just read from an unread-only list, on every look for changes.
-            nonlocal last_count, listed_sent, ids_at
+            nonlocal last_count, listed_sent, ids_at, counts_at
             ids, view, listed_total = None, self.view, 0
             final = (progress.listed and not listed_sent) or progress.done
             if final or time.monotonic() - ids_at >= _LOADING_LIST_SECONDS:
@@ -220,6 +224,9 @@ class ListController:
                     ids, listed_total = self.listed_ids()
                     self._listed_edits = edits
                 listed_sent, ids_at = progress.listed, time.monotonic()
+            if ids is None and not final and time.monotonic() - counts_at < _PROGRESS_SECONDS:
+                return  # counts alone, and the last went out a moment ago
+            counts_at = time.monotonic()
             post(ScanProgress(replace(progress), ids, last_count, view, listed_total))
 
         self._scan_started, self._scan_listed = time.monotonic(), False

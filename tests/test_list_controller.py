@@ -179,3 +179,27 @@ def test_the_wait_for_a_change_ends_when_cancelled(cloud_stories):
     lists = controller(cloud_stories)
     assert lists.wait_for_change(0.01, lambda: False)
     assert not lists.wait_for_change(60, lambda: True)
+
+
+def test_a_scan_reports_its_counts_a_few_times_a_second_and_every_change_of_state(make_folder, monkeypatch):
+    # Each report redraws the status line: a frame every chunk made a key wait for the next
+    # one (frames are at most 60 a second). Counts alone go out a few times a second; the list
+    # order, the list complete and the scan done always go out.
+    from test_app import many_stories
+
+    folder = make_folder(many_stories(300))
+
+    def counts_only(posted):
+        return [m for m in posted if m.ids is None and not m.progress.done]
+
+    monkeypatch.setattr(list_module, "_PROGRESS_SECONDS", 0.0)
+    every = scan(controller(folder))
+    assert len(counts_only(every)) >= 4  # one a chunk
+
+    monkeypatch.setattr(list_module, "_PROGRESS_SECONDS", 3600.0)
+    lists = controller(make_folder(many_stories(300)))
+    posted = scan(lists)
+    assert counts_only(posted) == []
+    assert any(m.progress.listed and not m.progress.done for m in posted)
+    assert posted[-1].progress.done and lists.loaded and lists.total == 300
+    assert titles(lists, last_ids(posted))[:2] == ["Story 299", "Story 239"]

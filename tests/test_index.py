@@ -12,6 +12,7 @@ import pytest
 from reader.data import index as index_module
 from reader.data.index import connections as connections_module
 from reader.data.corpus import Corpus, cache_file
+from reader.data.index import Index
 from conftest import story_text
 
 
@@ -346,6 +347,55 @@ def test_one_whole_pass_leaves_the_index_the_two_passes_leave(make_folder):
     assert len(contents[0]) == 150 and len(contents[1]) == 150
     assert [path for path, *_ in contents[2]] == ["bad.md", "broken-related.md", "notes.txt"]
     assert whole.index.unverified_count() == 0
+
+
+def _verify_pass_folder(make_folder):
+    files = {f"s{number:03}.md": story_text(f"Story {number:03}", published=f"2020-01-01T{number % 24:02}:00:00Z",
+                                           related=[{"title": f"Related {number}", "url": f"https://o.example/{number % 9}"}])
+             for number in range(150)}
+    files["broken-related.md"] = story_text("Broken related", related=[{"title": "x"}]).replace(
+        "  - title:", "  - [title:", 1)
+    return make_folder(files)
+
+
+def test_helpers_write_what_they_parse_into_the_cache_file(make_folder, monkeypatch):
+    # The process that draws only counts: a full parse's figures are written where they are made.
+    folder = _verify_pass_folder(make_folder)
+    written_here: list[int] = []
+    write_verified = Index.write_verified
+
+    def counted(index, results):
+        written_here.extend(1 for _ in results)
+        return write_verified(index, results)
+
+    monkeypatch.setattr(Index, "write_verified", counted)
+    cached = Corpus(str(folder))
+    progress = cached.scan(verify_workers=2)
+    assert cached.index.db_path is not None and progress.verified == progress.to_verify > 100
+    assert written_here == []
+    in_memory = Corpus(str(folder), use_cache=False)
+    in_memory.scan(verify_workers=0)
+    assert _index_contents(cached) == _index_contents(in_memory)
+    assert cached.index.unverified_count() == 0
+    assert [problem.path for problem in cached.problems()] == ["broken-related.md"]
+
+
+def test_a_helper_write_that_fails_goes_on_in_memory(make_folder, monkeypatch):
+    from reader.data.index.writes import ChunkWriter
+
+    def disk_fails(writer, results):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(ChunkWriter, "write_verified", disk_fails)
+    folder = _verify_pass_folder(make_folder)
+    corpus = Corpus(str(folder))
+    progress = corpus.scan(verify_workers=0)  # read here: the patch holds
+    assert corpus.index.db_path is None
+    assert any("disk I/O error" in notice for notice in corpus.notices)
+    assert progress.done and progress.stories == 150 and corpus.index.unverified_count() == 0
+    in_memory = Corpus(str(folder), use_cache=False)
+    in_memory.scan(verify_workers=0)
+    assert _index_contents(corpus) == _index_contents(in_memory)
 
 
 def niceness_in_a_helper(chunk, max_bytes):

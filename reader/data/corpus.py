@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import sqlite3
 import threading
 import time
 from array import array
@@ -18,7 +20,9 @@ from reader.data.event_view import EVENT_SORTS, EventFirst, EventRow, StoryEvent
 from reader.data.event_view import story_event as build_story_event
 from reader.data.index.event_queries import article_record
 from reader.data.query import Query, Term, compile_parts, compile_query
-from reader.data.readers import CHUNK_FILES, Readers, cores, read_chunk, read_whole_chunk, verify_chunk
+from reader.data.readers import (
+    CHUNK_FILES, Readers, cores, read_chunk, read_whole_chunk, verify_and_write_chunk, verify_chunk,
+)
 from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow, Verified
 from reader.data.state import MarkStore
 
@@ -223,22 +227,39 @@ class Corpus:
         progress.to_verify = self.index.unverified_count()
         # A full parse holds the GIL ~5 ms a file: more than a chunk goes to helpers from the start.
         here_first = 1 if progress.to_verify <= CHUNK_FILES else 0
-        readers = Readers(verify_chunk, self.max_bytes, workers, self.notices, here_first, beside_a_screen)
+        reading = verify_chunk
+        if self.index.db_path is not None:
+            # What a helper parses, it writes: this process, which draws, only counts.
+            reading = functools.partial(verify_and_write_chunk, db_path=self.index.db_path,
+                                        folder_id=self.index.folder_id)
+        readers = Readers(reading, self.max_bytes, workers, self.notices, here_first, beside_a_screen)
+        failed = False
 
-        def take(read: list) -> None:
-            self.index.write_verified(read)
-            progress.verified += len(read)
+        def take(read: list | int | sqlite3.Error) -> None:
+            nonlocal failed
+            if failed:
+                return
+            if isinstance(read, sqlite3.Error):
+                failed = True
+                self.index.failed_elsewhere(read)  # the scan reads the folder again, in memory
+                return
+            if isinstance(read, int):  # a helper wrote that many
+                self.index.written_elsewhere()
+                progress.verified += read
+            else:
+                self.index.write_verified(read)
+                progress.verified += len(read)
             report(progress)
 
         try:
             after = ""  # pages of paths, not a list of them all: 100,000 paths cost memory
-            while not cancelled():
+            while not cancelled() and not failed:
                 paths = self.index.unverified(after, CHUNK_FILES)
                 if not paths:
                     break
                 after = paths[-1]
                 readers.submit([(self.abs_path(rel), rel) for rel in paths], take)
-            if cancelled():
+            if cancelled() or failed:
                 return
             readers.drain(take)
         finally:

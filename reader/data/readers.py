@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections import deque
 from collections.abc import Callable
 
@@ -54,6 +55,43 @@ def verify_chunk(chunk: list[tuple[str, str]], max_bytes: int) -> list:
             result = verified_figures(result)
         read.append((rel, None if isinstance(result, NotAStory) else result))
     return read
+
+
+def verify_and_write_chunk(chunk: list[tuple[str, str]], max_bytes: int, db_path: str, folder_id: int):
+    """verify_chunk, its results written to the cache file from where they are made (a helper
+    process): the number of files written, or the sqlite3.Error that stopped the writing (the
+    main process then goes on in memory, as when its own write fails)."""
+    import sqlite3
+
+    read = verify_chunk(chunk, max_bytes)
+    try:
+        _chunk_writer(db_path, folder_id).write_verified(read)
+    except sqlite3.Error as error:
+        _close_chunk_writer()
+        return error
+    return len(read)
+
+
+# A thread's ChunkWriter, kept for its next chunk: a helper's one thread, or a scan's thread
+# in the main process when a chunk is read there.
+_chunk_writers = threading.local()
+
+
+def _chunk_writer(db_path: str, folder_id: int):
+    from reader.data.index.writes import ChunkWriter
+
+    key = (db_path, folder_id)
+    if getattr(_chunk_writers, "key", None) != key:
+        _close_chunk_writer()
+        _chunk_writers.writer, _chunk_writers.key = ChunkWriter(db_path, folder_id), key
+    return _chunk_writers.writer
+
+
+def _close_chunk_writer() -> None:
+    writer = getattr(_chunk_writers, "writer", None)
+    if writer is not None:
+        writer.close()
+    _chunk_writers.writer = _chunk_writers.key = None
 
 
 def cores() -> int:
@@ -136,7 +174,6 @@ class Readers:
 
 def _helper_context():
     import multiprocessing
-    import threading
 
     # A process with one thread (the command line) forks its helpers: they start at
     # once. Forking the app, threads and all, is not safe: a forkserver imports the

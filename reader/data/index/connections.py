@@ -87,10 +87,7 @@ class IndexConnections:
         """The main connection: the only one that writes."""
         os.makedirs(os.path.dirname(db_path), exist_ok=True)
         db = self._connect(db_path)
-        # A scan's writes touch indexes all over: a larger page cache than the 2 MB default
-        # spares re-reading their pages (~15% of the writing at 5,000 stories). Pages are taken
-        # as used; the readers beside it keep the default.
-        db.execute("PRAGMA cache_size=-32768")
+        _for_writing(db)
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -112,6 +109,11 @@ class IndexConnections:
             db.close()
             raise
         return db
+
+    def failed_elsewhere(self, error: sqlite3.Error) -> None:
+        """Another connection's write to the cache file (a helper's) failed: go on in memory,
+        as a failure here would."""
+        self._fall_back(error)
 
     def _fall_back(self, error: BaseException) -> None:
         with self._lock:
@@ -135,9 +137,7 @@ class IndexConnections:
         # A URI connection, so that the marks can be attached wherever they live (MarkStore.attach).
         uri = "file::memory:" if target == ":memory:" else "file:" + urllib.parse.quote(os.path.abspath(target))
         db = sqlite3.connect(uri, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None, uri=True)
-        # A cache: it need not survive the machine losing power (a damaged file is read
-        # as no cache and rebuilt), and not waiting on the disk halves the cost of writing it.
-        db.execute("PRAGMA synchronous=OFF")
+        _as_a_cache(db)
         db.create_function("casefold", 1, _casefold, deterministic=True)
         if target == ":memory:":
             db.executescript(SCHEMA)
@@ -204,7 +204,7 @@ class IndexConnections:
                 db.close()
 
     def _transaction(self):
-        return _Transaction(self._db)
+        return Transaction(self._db)
 
     def _count(self, sql: str, *params) -> int:
         with self._lock:
@@ -217,14 +217,15 @@ class IndexConnections:
             return self._db.execute(sql, params).fetchall()
 
 
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+class Transaction:
+    def __init__(self, db: sqlite3.Connection, begin: str = "BEGIN") -> None:
         self.db = db
+        self.begin = begin
 
     def __enter__(self) -> sqlite3.Connection:
-        # Not IMMEDIATE: that would also lock the attached marks, which the app
-        # writes from the UI while a scan runs. The first statement is a write.
-        self.db.execute("BEGIN")
+        # Not IMMEDIATE on the main connection: that would also lock the attached marks, which
+        # the app writes from the UI while a scan runs. The first statement is a write.
+        self.db.execute(self.begin)
         return self.db
 
     def __exit__(self, kind, error, trace) -> None:
@@ -239,6 +240,28 @@ def _stored_reading_code(db: sqlite3.Connection) -> str | None:
             return None
         raise
     return row[0] if row else None
+
+
+def _as_a_cache(db: sqlite3.Connection) -> None:
+    # A cache: it need not survive the machine losing power (a damaged file is read
+    # as no cache and rebuilt), and not waiting on the disk halves the cost of writing it.
+    db.execute("PRAGMA synchronous=OFF")
+
+
+def _for_writing(db: sqlite3.Connection) -> None:
+    # A scan's writes touch indexes all over: a larger page cache than the 2 MB default
+    # spares re-reading their pages (~15% of the writing at 5,000 stories). Pages are taken
+    # as used; the readers beside the writers keep the default.
+    db.execute("PRAGMA cache_size=-32768")
+
+
+def writer_connection(db_path: str) -> sqlite3.Connection:
+    """A connection that writes to an existing cache file beside the main one (a helper
+    process's): no marks attached, the tables as the main connection made them."""
+    db = sqlite3.connect(db_path, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None)
+    _as_a_cache(db)
+    _for_writing(db)
+    return db
 
 
 def _is_corrupt(error: BaseException) -> bool:

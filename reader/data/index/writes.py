@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Container, Iterable, Sequence
 
 from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
 from reader.data.dates import to_epoch
-from reader.data.index.connections import guarded
+from reader.data.index.connections import Transaction, guarded, writer_connection
 from reader.data.index.schema import KIND_OTHER, KIND_PROBLEM, KIND_STORY, STORY_PARTS, search_rowid, story_key
 from reader.data.records import Article, Entry, Problem, Provider, Story, Verified
 
@@ -202,6 +203,10 @@ class IndexWrites:
             db.executemany("INSERT OR REPLACE INTO problems VALUES (?,?,?,?,?)", problems)
             db.executemany("UPDATE files SET kind = ? WHERE folder = ? AND path = ?", kinds)
 
+    def written_elsewhere(self) -> None:
+        """A helper wrote to the cache file (see ChunkWriter): what lists show may have changed."""
+        self.edits += 1
+
     @guarded
     def forget(self, paths: Iterable[str]) -> None:
         """Drop files that are no longer in the folder."""
@@ -225,3 +230,30 @@ class IndexWrites:
     def mark_scanned(self) -> None:
         with self._lock:
             self._db.execute("UPDATE folders SET scanned = 1 WHERE id = ?", (self.folder_id,))
+
+
+class ChunkWriter(IndexWrites):
+    """IndexWrites.write_verified from a helper process, on a connection of its own to the cache
+    file: the process that draws then spends neither time nor its interpreter's lock on the
+    writing. A failure is raised, for the main process to go on in memory."""
+
+    def __init__(self, db_path: str, folder_id: int) -> None:
+        self.db_path = db_path
+        self.folder_id = folder_id
+        self.edits = 0
+        self._lock = threading.RLock()
+        self._db = writer_connection(db_path)
+
+    def _transaction(self) -> Transaction:
+        # IMMEDIATE: helpers write side by side, and a transaction that read first could not
+        # take the write lock once another had written; this one waits for it at the start.
+        return Transaction(self._db, "BEGIN IMMEDIATE")
+
+    def _follow_marks(self) -> None:
+        pass  # no marks here
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _fall_back(self, error: BaseException) -> None:
+        raise error

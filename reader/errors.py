@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 
+from textual.actions import SkipAction
 from textual.app import App
 
 
@@ -55,6 +56,8 @@ def survivable(handler: Callable) -> Callable:
     def run(self, *args, **kwargs):
         try:
             return handler(self, *args, **kwargs)
+        except SkipAction:
+            raise  # not an error: the action leaves the key to the widgets (Textual's own signal)
         except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
             if not survives_errors(self.app):
                 raise

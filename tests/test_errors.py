@@ -6,6 +6,7 @@ import inspect
 
 import pytest
 from textual.app import App
+from textual.binding import Binding
 
 from reader.app import ReaderApp
 from reader.errors import survivable
@@ -48,6 +49,40 @@ async def test_a_survivable_handler_s_exception_becomes_a_notice_and_a_log_entry
         log = messages[0].rsplit("Details: ", 1)[1]
         with open(log, encoding="utf-8") as file:
             assert "a bug in a handler" in file.read()
+
+
+async def test_an_action_that_skips_leaves_the_key_to_the_widgets_and_is_no_error():
+    from textual.actions import SkipAction
+    from textual.widget import Widget
+
+    class KeyTaker(Widget, can_focus=True):
+        def __init__(self) -> None:
+            super().__init__()
+            self.keys: list[str] = []
+
+        def on_key(self, event) -> None:
+            self.keys.append(event.key)
+
+    class SkippingApp(App[None]):
+        BINDINGS = [Binding("z", "skip", "Skip", priority=True)]
+        survive_errors = True
+
+        def compose(self):
+            yield KeyTaker()
+
+        @survivable
+        def action_skip(self) -> None:
+            raise SkipAction()
+
+    app = SkippingApp()
+    async with app.run_test() as pilot:
+        taker = app.query_one(KeyTaker)
+        taker.focus()
+        await pilot.pause()
+        await pilot.press("z")
+        await pilot.pause()
+        assert taker.keys == ["z"]
+        assert list(app._notifications) == []
 
 
 async def test_an_undecorated_helper_is_not_wrapped():

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from textual import work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
@@ -354,8 +355,11 @@ class ReaderApp(ViewActions, ListActions, App[None]):
 
     @survivable
     def action_search(self) -> None:
+        if self.screen is not self.screen_stack[0] or isinstance(self.focused, Input):
+            raise SkipAction()  # in a query, or on a dialog, a / is typed
         self.search_bar.display = True
-        self.search_bar.input.focus()
+        # At once, not after what is queued (focus() waits): keys typed right after the / are the query's.
+        self.set_focus(self.search_bar.input)
 
     @survivable
     def on_input_changed(self, message: Input.Changed) -> None:

@@ -7,7 +7,9 @@ from textual.binding import Binding
 BINDINGS = [
     Binding("q", "quit", "Quit", id="quit"),
     Binding("question_mark", "help", "Help", id="help"),
-    Binding("slash", "search", "Search", id="search"),
+    # Taken by the app before the focused widget gets it: the keys typed right after it are then
+    # the query's, not the list's (ReaderApp.action_search leaves it to a query or a dialog, where it is typed).
+    Binding("slash", "search", "Search", id="search", priority=True),
     Binding("s", "cycle_sort", "Sort", id="cycle_sort"),
     Binding("v", "toggle_events", "Events", id="toggle_events"),
     Binding("u", "toggle_unread", "Unread", id="toggle_unread"),

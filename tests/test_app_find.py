@@ -32,6 +32,27 @@ async def test_search_narrows_the_list_and_esc_clears_it(cloud_stories):
         assert "3 stories" in screen_text(app)
 
 
+async def test_what_is_typed_right_after_the_slash_goes_to_the_query_bar(cloud_stories):
+    # Keys already waiting when / is taken (a quick typist, a paste) went to the list: `o`
+    # opened the story's link, `u` hid read stories.
+    from textual import events
+
+    app = make_app(cloud_stories)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        opened: list[str] = []
+        app.open_url = lambda url, **kwargs: opened.append(url)
+        for key, character in [("slash", "/"), *((letter, letter) for letter in "cloud")]:
+            app._driver.send_message(events.Key(key, character))  # all queued before any is taken
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.focused, SearchInput)
+        assert app.query_one(SearchInput).value == "cloud"
+        assert opened == [] and not app.lists.unread_only
+        await pilot.press("slash", "x")  # in the query, a / is typed
+        assert app.query_one(SearchInput).value == "cloud/x"
+
+
 async def test_search_matches_related_coverage_and_enter_keeps_the_query(cloud_stories):
     app = make_app(cloud_stories)
     async with app.run_test(size=(120, 40)) as pilot:

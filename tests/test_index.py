@@ -310,8 +310,8 @@ def test_the_reading_code_key_covers_the_parsing_modules():
     key = index_module.reading_code()
     assert key == index_module.reading_code() and len(key) >= 16
     assert set(index_module.READING_MODULES) >= {
-        "reader.data.parse", "reader.data.discover", "reader.data.records", "reader.data.sanitize",
-        "reader.data.dates", "reader.data.coverage"}
+        "reader.data.parse", "reader.data.yaml_fast", "reader.data.discover", "reader.data.records",
+        "reader.data.sanitize", "reader.data.dates", "reader.data.coverage"}
 
 
 def _index_contents(corpus: Corpus) -> tuple:

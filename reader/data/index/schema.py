@@ -18,8 +18,9 @@ SCHEMA_VERSION = 12
 # What a file reads as (its fields, a problem's reason, whether it is a story at all)
 # comes from these modules: a cache written by other code of theirs is rebuilt too.
 READING_MODULES = (
-    "reader.data.parse", "reader.data.discover", "reader.data.records", "reader.data.sanitize",
-    "reader.data.dates", "reader.data.coverage", "reader.data.index.schema", "reader.data.index.writes",
+    "reader.data.parse", "reader.data.yaml_fast", "reader.data.discover", "reader.data.records",
+    "reader.data.sanitize", "reader.data.dates", "reader.data.coverage", "reader.data.index.schema",
+    "reader.data.index.writes",
 )
 EVENT_MODULES = ("reader.data.events", "reader.data.event_keeper")
 KIND_STORY, KIND_PROBLEM, KIND_OTHER = 0, 1, 2  # files.kind

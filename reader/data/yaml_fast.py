@@ -182,7 +182,10 @@ def load(front: str, libyaml_accepts) -> object:
             token = token_bytes.decode("ascii")  # YAML 1.1's forms are ASCII
             if plain[token] == count and not quoted[token]:
                 to_resolve.add(token)
-            elif quoted[token] != count or plain[token]:
+            elif quoted[token] != count or plain[token] or (token and source.count(token) != count):
+                # Text when quoted, each copy of it a quoted value of its own: a quoted copy inside
+                # another text ('say "yes"') would stand in for a plain one in a flow ([yes]).
+                # (An empty text in the JSON is always quoted: an empty plain value is null.)
                 raise Declined
     else:
         to_resolve = ()

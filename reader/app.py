@@ -223,13 +223,15 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         story_list.border_subtitle = f"sorted by {self.lists.shown_sort()}"
 
     def _update_status(self) -> None:
-        self.status.show(self.lists.status(self.story_list.row_count))
+        rows = self.story_list.row_count
+        self.status.show(self.lists.status(rows, self.story_list.cursor + 1 if rows else None))
 
     # ------------------------------------------------------------------ selection
 
     @survivable
     def on_row_list_highlighted(self, message: RowList.Highlighted) -> None:
         if isinstance(message.row_list, StoryList):
+            self._update_status()  # where the cursor is
             story_id = message.row_list.current_id()
             # The story being swapped in counts as shown: the cursor may come back to the
             # one still on screen before the swap is over.

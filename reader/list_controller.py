@@ -59,6 +59,7 @@ class ListStatus(NamedTuple):
     display_name: str
     mode: str = STORIES
     event_headline: str = ""  # the event whose story files are listed ("" for none)
+    row: int | None = None  # the cursor's row, from 1 (None: no rows)
 
 
 class ListController:
@@ -182,11 +183,11 @@ class ListController:
             return f"No stories in {self.display_name}. A story file begins with a --- line of YAML front matter."
         return "No story matches. Esc in the query bar clears it" + ("; u shows read ones too." if self.unread_only else ".")
 
-    def status(self, shown: int) -> ListStatus:
+    def status(self, shown: int, row: int | None = None) -> ListStatus:
         total = self.event_total if self.view.mode == EVENTS else self.total
         return ListStatus(self.scan_failed, self.list_complete, self.loaded, self.progress, shown, self.list_partial,
                           total, self.unread_only, self.query_text, self.shown_sort(), self.display_name,
-                          self.view.mode, self.event_headline)
+                          self.view.mode, self.event_headline, row)
 
     # ------------------------------------------------------------------ the first frame
 

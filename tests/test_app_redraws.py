@@ -31,7 +31,7 @@ class Redraws:
         monkeypatch.setattr(Widget, "refresh", counted)
 
 
-async def test_a_move_redraws_two_rows_of_the_list_and_nothing_else(make_folder, monkeypatch):
+async def test_a_move_redraws_two_rows_of_the_list_and_the_position_and_nothing_else(make_folder, monkeypatch):
     app = make_app(make_folder(many_stories(60)))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -40,11 +40,28 @@ async def test_a_move_redraws_two_rows_of_the_list_and_nothing_else(make_folder,
         await pilot.press("j")
         await pilot.pause()
         assert story_list.cursor == 1
-        assert redraws.whole == []
+        assert redraws.whole == ["StatusLine"]  # its one line says 2/60
         assert sorted(redraws.rows) == [("StoryList", 0), ("StoryList", 1)]
+        assert "60 stories · 2/60 · " in str(app.status.render())
         await pilot.press("k")
         await pilot.pause()
-        assert story_list.cursor == 0 and redraws.whole == []
+        assert story_list.cursor == 0 and redraws.whole == ["StatusLine", "StatusLine"]
+
+
+async def test_the_story_list_has_no_scrollbar_and_the_wheel_still_scrolls_it(make_folder):
+    # A scrollbar 13 cells tall says little of where a row is among thousands, and drawing it
+    # cost a scrolling key as much as the rows it moved: the status line gives the position.
+    from textual import events
+
+    app = make_app(make_folder(many_stories(200)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        assert story_list.scrollbar_size_vertical == 0
+        assert story_list.scrollable_content_region.width == story_list.content_region.width
+        story_list.post_message(events.MouseScrollDown(story_list, 5, 5, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert story_list.scroll_offset.y > 0
 
 
 async def test_a_story_marked_read_redraws_its_row_alone(make_folder, monkeypatch):

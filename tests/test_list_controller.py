@@ -173,6 +173,12 @@ def test_the_status_says_where_the_scan_stands():
     assert " · verifying 3 of 8" in status(progress=LoadProgress(listed=True, verified=3, to_verify=8))
     assert status(loaded=False).startswith("5 stories · checking for changes…")
     assert status(unread_only=True, shown=2, query_text=" cloud ") == "2 of 5 stories · unread only · query: cloud · by newest   news"
+    # Where the cursor is, as a number: the list has no scrollbar (13 cells could not say it).
+    assert status(row=3) == "5 stories · 3/5 · by newest   news"
+    assert status(row=1, shown=2, query_text="cloud").startswith("2 of 5 stories · 1/2 · query: cloud")
+    assert status(row=1, list_complete=False, progress=LoadProgress(files_read=7, files_seen=9)).startswith(
+        "⏳ Reading stories… 7 files read, 9 found · 1/5 ·")
+    assert status(row=2, progress=LoadProgress(problems=1)).startswith("5 stories · 2/5 · 1 problem")
 
 
 def test_the_wait_for_a_change_ends_when_cancelled(cloud_stories):

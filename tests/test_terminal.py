@@ -111,11 +111,12 @@ def test_a_cold_start_in_the_app_reads_in_helper_processes(terminal, make_folder
     folder = make_folder({f"s{n:03}.md": story_text(f"Story {n:03}", url=f"https://example.com/{n}")
                           for n in range(400)})
     session = start(str(folder))
-    # The scan is over when the status says no more than the count (no "verifying", no "checking").
-    wait_for(session, "400 stories · by newest")
+    # The scan is over when the status says no more than the count and the row (no "verifying",
+    # no "checking").
+    wait_for(session, "/400 · by newest")
     # A notice of that scan is drawn before a key pressed after it takes effect.
     keys(session, "s")
-    wait_for(session, "400 stories · by oldest")
+    wait_for(session, "/400 · by oldest")
     # Inside Textual, stdio are not real files: the pool would fail and say so.
     assert "Reading in one" not in screen(session)
     keys(session, "q")

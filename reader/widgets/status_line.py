@@ -15,9 +15,11 @@ def status_text(status: ListStatus) -> Text:
     if status.scan_failed:
         text.append("Reading the folder stopped on an error (see the notice); ", style="bold red")
         text.append(f"{status.shown:,} stories shown")
+        _append_row(text, status)
     elif not status.list_complete:
         text.append("⏳ Reading stories… ", style="bold")
         text.append(f"{progress.files_read:,} files read, {progress.files_seen:,} found")
+        _append_row(text, status)
     else:
         if status.event_headline:
             text.append(f"{plural(status.shown, 'story file')} of the event ", style="bold")
@@ -28,6 +30,7 @@ def status_text(status: ListStatus) -> Text:
             text.append(f"{shown} of {_things(status)}", style="bold")
         else:
             text.append(_things(status), style="bold")
+        _append_row(text, status)
         if progress.problems:
             text.append(" · ")
             text.append(plural(progress.problems, "problem"), style="bold red")
@@ -45,6 +48,12 @@ def status_text(status: ListStatus) -> Text:
     text.append("   ")
     text.append(status.display_name, style="dim")
     return text
+
+
+def _append_row(text: Text, status: ListStatus) -> None:
+    """Where the cursor is, as a number, beside the count: the story list has no scrollbar."""
+    if status.row is not None and status.shown:
+        text.append(f" · {status.row:,}/{status.shown:,}")
 
 
 def _things(status: ListStatus) -> str:

@@ -231,7 +231,7 @@ class ReaderApp(ViewActions, ListActions, App[None]):
     @survivable
     def on_row_list_highlighted(self, message: RowList.Highlighted) -> None:
         if isinstance(message.row_list, StoryList):
-            self._update_status()  # where the cursor is
+            self.call_after_refresh(self._update_status)  # where the cursor is, after the list's move
             story_id = message.row_list.current_id()
             # The story being swapped in counts as shown: the cursor may come back to the
             # one still on screen before the swap is over.

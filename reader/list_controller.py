@@ -218,7 +218,10 @@ class ListController:
             nonlocal last_count, listed_sent, ids_at, counts_at
             ids, view, listed_total = None, self.view, 0
             final = (progress.listed and not listed_sent) or progress.done
-            if final or time.monotonic() - ids_at >= _LOADING_LIST_SECONDS:
+            # While the list grows, its order goes out every second; while the verify pass runs, no
+            # story changes place in it (figures only), so it waits for the scan to be done.
+            growing = not progress.listed and time.monotonic() - ids_at >= _LOADING_LIST_SECONDS
+            if final or growing:
                 edits = self.corpus.index.edits
                 if edits != self._listed_edits:
                     last_count = self.corpus.story_count()

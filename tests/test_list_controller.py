@@ -209,3 +209,20 @@ def test_a_scan_reports_its_counts_a_few_times_a_second_and_every_change_of_stat
     assert any(m.progress.listed and not m.progress.done for m in posted)
     assert posted[-1].progress.done and lists.loaded and lists.total == 300
     assert titles(lists, last_ids(posted))[:2] == ["Story 299", "Story 239"]
+
+
+def test_while_the_verify_pass_runs_the_list_order_is_not_sent_again(make_folder, monkeypatch):
+    # A full parse changes no story's place in the newest-first list, only its figures: the list
+    # is sent when it is complete and when the scan is done, not every second in between (each
+    # redrew the list under the keys).
+    from test_app import many_stories
+
+    monkeypatch.setattr(list_module, "_LOADING_LIST_SECONDS", 0.0)
+    monkeypatch.setattr(list_module, "_PROGRESS_SECONDS", 0.0)
+    lists = controller(make_folder(many_stories(300)))
+    posted = scan(lists)
+    verifying = [m for m in posted if m.progress.listed and not m.progress.done]
+    assert len(verifying) >= 4  # its counts still go out
+    assert [m.ids is not None for m in verifying] == [True] + [False] * (len(verifying) - 1)
+    assert posted[-1].progress.done and posted[-1].ids is not None
+    assert any(m.ids is not None for m in posted if not m.progress.listed)  # the list as it grows

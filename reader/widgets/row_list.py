@@ -293,9 +293,9 @@ class RowList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         top = round(self.scroll_offset.y)
         wanted = [(index, "") for index in range(max(0, top - height), min(count, top + 2 * height))]
-        state = self._cursor_state()
-        wanted += [(index, state) for index in sorted({self.cursor - 1, self.cursor + 1, self.cursor - self.page_size,
-                                                         self.cursor + self.page_size}) if 0 <= index < count]
+        cursor_state = self._cursor_state()
+        reachable = {self.cursor - 1, self.cursor + 1, self.cursor - self.page_size, self.cursor + self.page_size}
+        wanted += [(index, cursor_state) for index in sorted(reachable) if 0 <= index < count]
         missing = [(index, state) for index, state in wanted if (index, width, state) not in self._strips]
         for index, state in missing[: self._ROWS_A_TURN]:
             self._strip(index, width, state)

@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 
 _BATCH_FILES = 250
 _BATCH_SECONDS = 0.25
-# After the list pass, this long the verify pass waits: the UI thread shares the
-# GIL with this one, and the whole list should be on screen before the verifying
-# (its writes are Python work too) competes with drawing it.
+# After the list pass, this long the verify pass waits: the whole list should be on screen
+# before the verifying competes with drawing it (its parsing for the cores; and where there is
+# no cache file, its writes, done in this process, for the GIL).
 _LIST_SHOWN_SECONDS = 0.15
 # The order of a search beside SORTS: stories whose own text matches first (see Corpus.query_ids).
 RELEVANCE = "relevance"

@@ -244,3 +244,25 @@ def test_random_mixes_of_yaml11_texts_read_as_pyyaml_reads_them():
             lines.append(f"f: {{a: {chooser.choice(tokens) or 'z'}, b: {value()}}}")
         served += _check_front("\n".join(lines) + "\n")
     assert served > 300
+
+
+def test_resolving_plain_values_holds_no_memory_for_the_next_file():
+    # A helper reads tens of thousands of files, each with dates of its own: what one file's
+    # dates were built into must not stay behind once the file is read.
+    import tracemalloc
+
+    def read_dates(first: int, count: int) -> None:
+        for day in range(first, first + count):
+            front = f"title: T\npublishedDateTime: {2000 + day // 365:04d}-01-01T00:{day % 60:02d}:{day % 59:02d}Z\n"
+            front += f"quality: {day}\nx: 0x{day:x}\n"
+            assert isinstance(yaml_fast.load(front, parse._is_yaml)["publishedDateTime"], datetime)
+
+    tracemalloc.start()  # first: memory given back later counts only if its taking was traced
+    try:
+        read_dates(0, 6_000)  # past the cache of resolved texts: what stays from here on is held for good
+        before = tracemalloc.get_traced_memory()[0]
+        read_dates(6_000, 6_000)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 200_000, f"{grown:,} bytes kept after reading 6,000 more files"

@@ -102,7 +102,9 @@ def _resolved(text: str) -> object:
     """What PyYAML makes of `text` as a plain scalar (values are immutable: shared safely)."""
     loader = _constructor()
     tag = loader.resolve(yaml.ScalarNode, text, (True, False))
-    value = loader.construct_object(yaml.ScalarNode(tag, text), deep=True)
+    # As a document of its own: the loader keeps what it built only until the document is done,
+    # where construct_object alone would keep every text ever resolved for the process's life.
+    value = loader.construct_document(yaml.ScalarNode(tag, text))
     if isinstance(value, (list, dict, set)):  # not a scalar after all
         raise Declined
     return value

@@ -73,3 +73,23 @@ def test_shown_path_writes_out_what_a_terminal_must_not_see():
     assert shown_path("a\nb\tc.md") == "a\\x0ab\\x09c.md"
     assert shown_path(os.fsdecode(b"bad\xff.md")) == "bad\\xff.md"
     assert shown_path("\u202egnp.md") == "\\u202egnp.md"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Cloud \u2601\ufe0f outage", "Cloud \u2601 outage"),  # emoji presentation: one cell or two?
+        ("Text \u2764\ufe0e style", "Text \u2764 style"),
+        ("Keycap 1\ufe0f\u20e3 first", "Keycap 1\u20e3 first"),
+        ("Thumbs \U0001f44d\U0001f3fd up", "Thumbs \U0001f44d up"),  # a skin tone: two cells or four?
+        ("Family \U0001f468\u200d\U0001f469\u200d\U0001f467 plan", "Family \U0001f468\U0001f469\U0001f467 plan"),
+        ("Fire \u2764\ufe0f\u200d\U0001f525 heart", "Fire \u2764\U0001f525 heart"),
+        ("Flag \U0001f1eb\U0001f1f7 wins", "Flag \U0001f1eb\U0001f1f7 wins"),  # two cells everywhere: kept
+        ("\u0915\u094d\u200d\u0937 conjunct", "\u0915\u094d\u200d\u0937 conjunct"),  # a joiner in a script: kept
+    ],
+)
+def test_emoji_sequences_terminals_draw_at_different_widths_are_reduced_to_their_characters(raw, expected):
+    # rich counts each character's cells; a terminal may draw such a sequence as one glyph of
+    # another width, and the row's right border then moves. Their characters alone agree.
+    assert clean_line(raw) == expected
+    assert clean_text(raw + "\n" + raw) == expected + "\n" + expected

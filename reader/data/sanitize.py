@@ -29,22 +29,37 @@ _UNSAFE = re.compile(
 )
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 _WHITESPACE = re.compile(r"\s+")
+# Emoji sequences that terminals draw at different widths: a presentation selector
+# (U+FE0E, U+FE0F), a skin tone, a joiner between emoji. One terminal draws `☁️` in two
+# cells where rich counts one, another joins a family into one glyph of two cells where
+# rich counts six; the row's border then moves. Their characters alone are drawn as
+# rich counts them everywhere. (A joiner inside a script's letters stays: it is not an emoji's.)
+_UNSTEADY_WIDTH = re.compile(
+    "[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]|(?<=[\u2600-\u27bf\ufe0f\U0001f000-\U0001faff])\u200d"
+)
+_MAYBE_UNSTEADY = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")  # one set: found at C speed
+
+
+def _steady_width(value: str) -> str:
+    if value.isascii() or not _MAYBE_UNSTEADY.search(value):
+        return value
+    return _UNSTEADY_WIDTH.sub("", value)
 
 
 def clean_text(value: str) -> str:
     """Long text: keeps newlines and tabs, drops every other control."""
     if value.isprintable():  # fast path: most strings need nothing
-        return value
+        return _steady_width(value)
     value = _LINE_BREAKS.sub("\n", value)
     value = _ESCAPE_SEQUENCE.sub("", value)
-    return _UNSAFE.sub("", value)
+    return _steady_width(_UNSAFE.sub("", value))
 
 
 def clean_line(value: str) -> str:
     """One-line text (titles, names, URLs): controls dropped, whitespace folded."""
     if not value.isprintable() or "  " in value or value[:1].isspace() or value[-1:].isspace():
-        value = _WHITESPACE.sub(" ", clean_text(value)).strip()
-    return value
+        return _WHITESPACE.sub(" ", clean_text(value)).strip()
+    return _steady_width(value)
 
 
 # What a file name may hold that a terminal must not see: controls (newline and

@@ -142,6 +142,8 @@ def test_what_yaml_11_resolves_is_resolved_as_pyyaml_does():
     "title: &t T\n", "title: T\nx: *t\n", "title: !!str 5\n", "title: |\n  T\n", "title: T\nx:\n  <<: {a: 1}\n",
     "? title\n: T\n", "title: T\nx: yes # c\n", "title: T\nx: [yes]\n", "title: T\nx: 'yes'\ny: yes\n",
     "title: T\r\n", "title: T\nx: \"\\x41\"\n", "title: T\nexcerpt: a: b\n",
+    # spaces and breaks YAML 1.1 and 1.2 read differently, in a quoted text both accept
+    *(f'title: "a{space}b"\n' for space in ("\t", "\x85", "\u2028", "\u2029", "\ufeff")),
 ])
 def test_anything_unusual_goes_to_pyyaml(front):
     with pytest.raises(yaml_fast.Declined):

@@ -65,14 +65,15 @@ _UNUSUAL = re.compile(
 )
 _UNUSUAL_ESCAPE = re.compile(r"\\[xuU/ \t\r\n]")  # two patterns: each alone is found at C speed
 # Merge keys and directives; line breaks and spaces that YAML 1.1 and 1.2 read
-# differently, or that only one of them allows.
-_UNUSUAL_TEXTS = ("<<", "\n%")
-_UNUSUAL_SPACE = re.compile("[\r\t\x85\u2028\u2029\ufeff]")
+# differently, or that only one of them allows. Each is looked for with `in`: a text
+# without a character wider than itself is not even scanned for it (a character set
+# pattern took ten times as long).
+_UNUSUAL_TEXTS = ("<<", "\n%", "\r", "\t", "\x85", "\u2028", "\u2029", "\ufeff")
 
 
 def _unusual(front: str) -> bool:
     text = "\n" + front
-    return (any(unusual in text for unusual in _UNUSUAL_TEXTS) or bool(_UNUSUAL_SPACE.search(text))
+    return (any(unusual in text for unusual in _UNUSUAL_TEXTS)
             or bool(_UNUSUAL.search(text)) or bool(_UNUSUAL_ESCAPE.search(text)))
 
 

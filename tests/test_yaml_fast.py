@@ -268,3 +268,87 @@ def test_resolving_plain_values_holds_no_memory_for_the_next_file():
     finally:
         tracemalloc.stop()
     assert grown < 200_000, f"{grown:,} bytes kept after reading 6,000 more files"
+
+
+# --------------------------------------------------------------------------- a verdict alone
+
+
+def _verdicts(tmp_path, front: str) -> tuple[object, object]:
+    """(read_verdict, the verdict of a full read by PyYAML alone) of a file with this front matter."""
+    path = tmp_path / "v.md"
+    path.write_bytes(("---\n" + front + "---\nbody\n").encode("utf-8"))
+    verdict = parse.read_verdict(str(path), "v.md")
+    fast = yaml_fast.ryml
+    yaml_fast.ryml = None
+    try:
+        full = parse.read_story(str(path), "v.md")
+    finally:
+        yaml_fast.ryml = fast
+    return verdict, None if isinstance(full, Story) else full
+
+
+TITLES = ["T", "yes", "No", "~", "null", "NULL", "", "''", '""', "0x1f", "12:30:00", "2020-06-10", "2020-13-45",
+          "1e5", "3.", ".inf", "=", "'='", "[a, b]", "{a: 1}", "[]", "\"  \"", "'\\t'", "\"\\e[31m\"", "-", "a: b",
+          "multi\n  line", "\"quoted\n  over lines\"", "'yes'", "\"2020-06-10\"", "!!str 5", "&a T", "|\n  block"]
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_a_verdict_read_alone_is_pyyaml_s_whatever_the_title(tmp_path, title):
+    for front in (f"title: {title}\nquality: 5\n", f"title: x\n\"title\": {title}\n", f"{{title: {title}}}\n"):
+        verdict, reference = _verdicts(tmp_path, front)
+        assert verdict == reference, front
+
+
+@pytest.mark.parametrize("name", list(TRICKY))
+def test_tricky_front_matter_gives_pyyaml_s_verdict(tmp_path, name):
+    verdict, reference = _verdicts(tmp_path, TRICKY[name])
+    assert verdict == reference
+
+
+@pytest.mark.parametrize("front", [
+    "title: T\nx: =\n", "title: T\n=: x\n", "title: T\nx: [a, =]\n", "title: T\nx: {=: a}\n", "title: T\nx:\n  - =\n",
+    "title: T\nx: {a: =}\n", "=: x\ntitle: T\n", "title: T\nx: [=]\n", "title: T\nx: = # c\n",
+    "title: T\nx:\n  [a]: b\n", "title: T\n[a, b]: c\n", "title: T\nx: {[a]: b}\n", "title: T\nx: [a: b]\n",
+    "title: T\nx: 'a = b'\ny: \"https://e.com/?a=b&c=d\"\n", "title: T\nx: a=b\n", "- title: T\n", "title\n", "",
+    ": x\ntitle: T\n", "title: T\n: y\n", "title: T\n\"\": y\n", "title: T\n~: y\n", "title: T\nx: {: y}\n",
+])
+def test_what_pyyaml_refuses_anywhere_is_refused_in_a_verdict(tmp_path, front):
+    # `=` is YAML 1.1's value type, which the safe loader has no constructor for; a list as a key
+    # cannot be hashed: a file whose title is fine is still a problem.
+    verdict, reference = _verdicts(tmp_path, front)
+    assert verdict == reference
+
+
+def test_random_mixes_give_pyyaml_s_verdict(tmp_path):
+    import random
+
+    chooser = random.Random(7)
+    tokens = [token for token in TITLES if "\n" not in token] + ["abc", "1_000", "017", "on"]
+    for _ in range(400):
+        lines = [f"k{number}: {chooser.choice(tokens)}" for number in range(chooser.randint(0, 4))]
+        lines.insert(chooser.randint(0, len(lines)), f"title: {chooser.choice(tokens)}")
+        if chooser.random() < 0.2:
+            lines.append(f"title: {chooser.choice(tokens)}")
+        if chooser.random() < 0.3:
+            lines.append(f"f: [{chooser.choice(tokens)}, {{a: {chooser.choice(tokens)}}}]")
+        front = "\n".join(lines) + "\n"
+        verdict, reference = _verdicts(tmp_path, front)
+        assert verdict == reference, front
+
+
+def test_a_verdict_reads_the_title_alone(tmp_path, monkeypatch):
+    # `check` asks each file for its verdict alone: a file the fast reading serves is not built
+    # whole (neither by PyYAML, nor as a document from rapidyaml's JSON).
+    path = tmp_path / "s.md"
+    path.write_text(story_text("A story", related=[{"title": f"R{number}", "publishedDateTime": "2020-06-10T10:00:00Z"}
+                                                   for number in range(20)]), encoding="utf-8")
+    assert parse.read_verdict(str(path), "s.md") is None
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("the whole document was built")
+
+    monkeypatch.setattr(parse, "_load_with_pyyaml", not_here)
+    monkeypatch.setattr(yaml_fast, "load", not_here)
+    assert parse.read_verdict(str(path), "s.md") is None
+    path.write_text(story_text("", related=[{"title": "R"}]), encoding="utf-8")
+    assert parse.read_verdict(str(path), "s.md") == Problem("s.md", "title is empty")

@@ -294,13 +294,20 @@ def read_verdict(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Pro
 
     Building the records can refuse a file only for its title, or for work
     beyond the budget, which only aliases (`*name`) can cause: without one, each
-    value costs far less than the 20 a byte allowed. A file the fast reading
+    value costs far less than the 20 a byte allowed. Where the fast reading can
+    vouch for the file, only its title is read (yaml_fast.load_title); a file it
     declined may hold aliases: it is built whole, as `read_story` builds it.
     """
     text = _read_text(path, rel, max_bytes)
     if isinstance(text, NotAStory):
         return text
     front, body = _split(text)
+    _check_depth(front)
+    try:
+        require_title(yaml_fast.load_title(front, _is_yaml))
+        return None
+    except yaml_fast.Declined:
+        pass  # read whole, as read_story reads it
     document, fast = _load_yaml_saying_how(front)
     if not fast:
         build_story(document, rel, body, len(front))

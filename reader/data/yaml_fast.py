@@ -15,6 +15,11 @@ for the same result:
   plain value on its own line it is built as PyYAML builds it, when each is
   quoted it stays text, and anything else declines the file. Bare JSON numbers
   are checked against YAML 1.1's forms the same way (`1e5` is text to it).
+
+A verdict alone (`reader check`) needs less: `load_title` reads the title from
+rapidyaml's tree, with PyYAML's resolver where it is plain, after the same
+syntax checks, and declines a possible plain `=`, the one plain text the safe
+loader refuses to build.
 """
 
 from __future__ import annotations
@@ -156,8 +161,8 @@ def _quiet_stderr():
             os.close(saved)
 
 
-def load(front: str, libyaml_accepts) -> object:
-    """The document, as PyYAML would build it; Declined when unsure.
+def _tree(front: str, libyaml_accepts):
+    """rapidyaml's tree of a text this reading can vouch for; Declined when unsure.
 
     `libyaml_accepts(front)` says whether libyaml parses the text.
     """
@@ -167,11 +172,66 @@ def load(front: str, libyaml_accepts) -> object:
         raise Declined  # PyYAML reports the error, with its line and column
     try:
         with _quiet_stderr():
-            tree = ryml.parse_in_arena(front.encode("utf-8"))
+            return ryml.parse_in_arena(front.encode("utf-8"))
+    except Exception:  # noqa: BLE001 - rapidyaml refuses what libyaml took
+        raise Declined from None
+
+
+# Where the plain text `=` may stand (a guess that may be wrong the safe way): YAML 1.1 reads
+# it as its "value" type, which the safe loader refuses to build, wherever it is.
+_MAYBE_PLAIN_EQUALS = re.compile(r"=(?<![^\s\[{,]=)(?![^\s,\]}:])")  # `=` first: found at C speed
+
+
+def load_title(front: str, libyaml_accepts) -> dict:
+    """The document's title alone, as PyYAML would build it: {"title": value}, or {} when
+    it has none; Declined when unsure. For a file's verdict, which nothing else decides here:
+    a text that does not build as a date or a number stays text, and the rest (tags, aliases,
+    merge keys, a list as a key, `=`) is declined first."""
+    if _MAYBE_PLAIN_EQUALS.search(front):
+        raise Declined
+    tree = _tree(front, libyaml_accepts)
+    try:
+        return _title_of(tree)
+    except Declined:
+        raise
+    except Exception:  # noqa: BLE001 - a tree this walk does not expect; PyYAML's reading reports it
+        raise Declined from None
+
+
+def _title_of(tree) -> dict:
+    root = tree.root_id()
+    if not tree.is_map(root):
+        raise Declined  # PyYAML's reading names what it is
+    title = None
+    child = tree.first_child(root)
+    while child != ryml.NONE:
+        if bytes(tree.key(child)) == b"title":
+            title = child  # the last of duplicate keys wins, as in a full load
+        child = tree.next_sibling(child)
+    if title is None:
+        return {}
+    if tree.is_map(title):
+        return {"title": {}}  # what it holds does not change the verdict: it is no text
+    if tree.is_seq(title):
+        return {"title": []}
+    value = tree.val(title)  # None for an empty plain value
+    text = "" if value is None else bytes(value).decode("utf-8")
+    if tree.is_val_quoted(title):
+        return {"title": text}
+    return {"title": _resolved(text) if text else None}  # an empty plain value is null
+
+
+def load(front: str, libyaml_accepts) -> object:
+    """The document, as PyYAML would build it; Declined when unsure.
+
+    `libyaml_accepts(front)` says whether libyaml parses the text.
+    """
+    tree = _tree(front, libyaml_accepts)
+    try:
         root = tree.root_id()
         # Emitted as UTF-8 into a buffer of the measured size: twice as fast as a str.
         text = bytes(ryml.emit_json_in_place(tree, bytearray(ryml.compute_json_length(tree, root)), root))
-    except Exception:  # noqa: BLE001 - rapidyaml refuses what libyaml took
+    except Exception:  # noqa: BLE001 - a tree rapidyaml cannot write as JSON
         raise Declined from None
     if not text:
         raise Declined  # nothing emitted: an empty document, which PyYAML names

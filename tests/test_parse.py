@@ -341,3 +341,10 @@ def test_without_libyaml_the_pure_python_loader_reads_the_same(tmp_path):
         results[kind] = json.loads(done.stdout)
     assert results["pure"][0] is False
     assert results["pure"][1] == results["c"][1]
+
+
+@pytest.mark.parametrize("title_yaml", ["~", "", "null"])
+def test_a_title_key_without_a_value_is_said_so(tmp_path, title_yaml):
+    # "has no title key" would send the reader looking for a key that is there.
+    assert problem(tmp_path, fm(f"title: {title_yaml}\n")).reason == "no title: the title key has no value"
+    assert problem(tmp_path, fm("excerpt: x\n")).reason == "no title: the front matter has no title key"

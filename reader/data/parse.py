@@ -493,8 +493,10 @@ class _Coercer:
 
 def require_title(document: dict) -> str:
     """The story's title, or _Unreadable when there is none worth the name."""
-    if "title" not in document or document["title"] is None:
+    if "title" not in document:
         raise _Unreadable("no title: the front matter has no title key")
+    if document["title"] is None:
+        raise _Unreadable("no title: the title key has no value")
     value = document["title"]
     if isinstance(value, bool) or not isinstance(value, (str, int, float)) and not hasattr(value, "isoformat"):
         raise _Unreadable(f"title is {_kind(value)}, not text")

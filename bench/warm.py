@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Warm-start, keypress and memory figures on a cache that is already built.
 
-    reader check FOLDER                              # with the XDG_* below: builds and verifies the cache
+    reader export FOLDER > /dev/null                 # with the XDG_* below: builds and verifies the cache
     python bench/warm.py FOLDER "N stories" CACHE_DIR [--runs 7]
 
 CACHE_DIR is used as XDG_CACHE_HOME (and CACHE_DIR/d, CACHE_DIR/c as the data and config

@@ -248,3 +248,43 @@ def test_the_collector_is_as_usual_after_start_up(capsys):
     usual = gc.get_threshold()
     assert main(["check", str(SEEDS)]) == 0
     assert gc.get_threshold() == usual
+
+
+def test_an_export_of_many_stories_is_parsed_in_helper_processes_in_order(tmp_path, monkeypatch):
+    # Each exported story is a full parse of its file: thousands of them, one after the other in
+    # this process, took longer than the scan before them.
+    import io
+
+    from reader.data import parse
+    from reader.data.corpus import Corpus
+    from reader.data.export import write
+    from reader.data.readers import CHUNK_FILES
+
+    root = tmp_path / "many"
+    root.mkdir()
+    for number in range(CHUNK_FILES * 4 + 7):
+        (root / f"s{number:03}.md").write_text(STORY.format(title=f"S{number}", date=f"2020-06-{number % 28 + 1:02d}T10:{number % 60:02d}:00Z"))
+    (root / "gone.md").write_text(STORY.format(title="Gone", date="2020-06-01T00:00:00Z"))
+    corpus = Corpus(str(root), use_cache=False)
+    try:
+        corpus.scan(whole=True)
+        ids = corpus.story_ids()
+        os.remove(root / "gone.md")  # vanished since the scan: left out, as before
+        alone = io.StringIO()
+        write(corpus, ids, "json", alone, workers=0)
+        parsed_here = []
+        read_story = parse.read_story
+
+        def counted(*args, **kwargs):
+            parsed_here.append(args[1])
+            return read_story(*args, **kwargs)
+
+        monkeypatch.setattr(parse, "read_story", counted)
+        with_helpers = io.StringIO()
+        write(corpus, ids, "json", with_helpers)
+        assert len(parsed_here) <= CHUNK_FILES  # the first chunk, read here while the helpers start
+    finally:
+        corpus.close()
+    assert with_helpers.getvalue() == alone.getvalue()
+    paths = [item["path"] for item in json.loads(alone.getvalue())]
+    assert len(paths) == CHUNK_FILES * 4 + 7 and "gone.md" not in paths

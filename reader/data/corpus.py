@@ -8,7 +8,8 @@ import sqlite3
 import threading
 import time
 from array import array
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from reader.data.event_keeper import EventKeeper
@@ -21,7 +22,8 @@ from reader.data.event_view import story_event as build_story_event
 from reader.data.index.event_queries import article_record
 from reader.data.query import Query, Term, compile_parts, compile_query
 from reader.data.readers import (
-    CHUNK_FILES, Readers, cores, read_chunk, read_whole_chunk, verify_and_write_chunk, verify_chunk,
+    CHUNK_FILES, Readers, cores, read_chunk, read_story_chunk, read_whole_chunk, verify_and_write_chunk,
+    verify_chunk,
 )
 from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow, Verified
 from reader.data.state import MarkStore
@@ -37,6 +39,15 @@ _BATCH_SECONDS = 0.25
 _LIST_SHOWN_SECONDS = 0.15
 # The order of a search beside SORTS: stories whose own text matches first (see Corpus.query_ids).
 RELEVANCE = "relevance"
+
+
+def _loaded(rel: str | None, read: Story | Problem | NotAStory | None) -> Story | Problem:
+    """A story as its list row asks for it: a file gone from the index, or no longer a story, is a Problem."""
+    if rel is None:
+        return Problem("?", "this story is no longer in the folder")
+    if isinstance(read, NotAStory):
+        return Problem(rel, "no longer a story file")
+    return read
 
 
 def cache_file() -> str:
@@ -384,17 +395,37 @@ class Corpus:
     def load_story(self, story_id: int) -> Story | Problem:
         """The whole story behind a list row: one parse of its own file."""
         rel = self.index.path_of(story_id)
-        if rel is None:
-            return Problem("?", "this story is no longer in the folder")
-        return self.load_path(rel)
+        return _loaded(None, None) if rel is None else self.load_path(rel)
 
     def load_path(self, rel: str) -> Story | Problem:
         from reader.data.parse import read_story
 
-        result = read_story(self.abs_path(rel), rel, self.max_bytes)
-        if isinstance(result, NotAStory):
-            return Problem(rel, "no longer a story file")
-        return result
+        return _loaded(rel, read_story(self.abs_path(rel), rel, self.max_bytes))
+
+    def load_stories(self, story_ids: Iterable[int], workers: int | None = None,
+                     beside_a_screen: bool = False) -> Iterator[Story | Problem]:
+        """load_story for each id, in their order: parsed in helper processes when there
+        are many (an export of thousands: one after the other here took longer than the scan)."""
+        ready: deque = deque()
+        readers = Readers(read_story_chunk, self.max_bytes, cores() if workers is None else workers, self.notices,
+                          beside_a_screen=beside_a_screen)
+        chunk: list[tuple[str | None, str | None]] = []
+        try:
+            for story_id in story_ids:
+                rel = self.index.path_of(story_id)
+                chunk.append((None if rel is None else self.abs_path(rel), rel))
+                if len(chunk) >= CHUNK_FILES:
+                    readers.submit(chunk, ready.extend)
+                    chunk = []
+                    while ready:
+                        yield _loaded(*ready.popleft())
+            if chunk:
+                readers.submit(chunk, ready.extend)
+            readers.drain(ready.extend)
+            while ready:
+                yield _loaded(*ready.popleft())
+        finally:
+            readers.close()
 
     def raw_text(self, story_id: int) -> str | Problem:
         rel = self.index.path_of(story_id)

@@ -57,20 +57,20 @@ def story_to_dict(story: Story, read: bool = False, starred: bool = False,
     }
 
 
-def iter_stories(corpus: Corpus, ids: Iterable[int] | None = None) -> Iterator[Story]:
-    """The stories behind `ids` (default: all, newest first, unknown dates last, ties by path)."""
-    for story_id in corpus.story_ids() if ids is None else ids:
-        story = corpus.load_story(story_id)
+def iter_stories(corpus: Corpus, ids: Iterable[int] | None = None, **reading) -> Iterator[Story]:
+    """The stories behind `ids` (default: all, newest first, unknown dates last, ties by path).
+    `reading`: how to parse them (Corpus.load_stories: `workers`, `beside_a_screen`)."""
+    for story in corpus.load_stories(corpus.story_ids() if ids is None else ids, **reading):
         if isinstance(story, Story):
             yield story
 
 
-def write_json(corpus: Corpus, ids: Iterable[int] | None, out) -> int:
+def write_json(corpus: Corpus, ids: Iterable[int] | None, out, **reading) -> int:
     """A JSON array, one story per line; returns the number written."""
     marks = corpus.marks_of
     count = 0
     out.write("[")
-    for story in iter_stories(corpus, ids):
+    for story in iter_stories(corpus, ids, **reading):
         read, starred = marks(story_key(entry_of(story)))
         events = corpus.article_event_ids(story)
         out.write(",\n" if count else "\n")
@@ -80,16 +80,17 @@ def write_json(corpus: Corpus, ids: Iterable[int] | None, out) -> int:
     return count
 
 
-def write_markdown(corpus: Corpus, ids: Iterable[int] | None, out, now: datetime | None = None) -> int:
+def write_markdown(corpus: Corpus, ids: Iterable[int] | None, out, now: datetime | None = None, **reading) -> int:
     from reader.data.digest import markdown_digest
 
-    stories = list(iter_stories(corpus, ids))
+    stories = list(iter_stories(corpus, ids, **reading))
     out.write(markdown_digest(stories, now=now))
     return len(stories)
 
 
-def write(corpus: Corpus, ids: Iterable[int] | None, fmt: str, out) -> int:
-    return (write_json if fmt == "json" else write_markdown)(corpus, ids, out)
+def write(corpus: Corpus, ids: Iterable[int] | None, fmt: str, out, **reading) -> int:
+    """The stories of `ids` in `fmt`; `reading`: see iter_stories."""
+    return (write_json if fmt == "json" else write_markdown)(corpus, ids, out, **reading)
 
 
 def export_folder(corpus: Corpus) -> str:
@@ -119,5 +120,6 @@ def export_to_file(corpus: Corpus, ids: Sequence[int], fmt: str, now: datetime,
         number += 1
         path = os.path.join(folder, f"{stem}-{number}{SUFFIXES[fmt]}")
     with open(path, "x", encoding="utf-8") as out:
-        count = (write_events if events else write)(corpus, ids, fmt, out)
+        # the app's helpers read beside the screen, below its priority
+        count = write_events(corpus, ids, fmt, out) if events else write(corpus, ids, fmt, out, beside_a_screen=True)
     return path, count

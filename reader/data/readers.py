@@ -57,6 +57,14 @@ def verify_chunk(chunk: list[tuple[str, str]], max_bytes: int) -> list:
     return read
 
 
+def read_story_chunk(chunk: list[tuple[str | None, str | None]], max_bytes: int) -> list:
+    """Whole stories for a chunk of files, as records (an export's): (rel, Story | Problem |
+    NotAStory), None for a story the index no longer places; runs in a helper process."""
+    from reader.data.parse import read_story
+
+    return [(rel, None if path is None else read_story(path, rel, max_bytes)) for path, rel in chunk]
+
+
 def verify_and_write_chunk(chunk: list[tuple[str, str]], max_bytes: int, db_path: str, folder_id: int):
     """verify_chunk, its results written to the cache file from where they are made (a helper
     process): the number of files written, or the sqlite3.Error that stopped the writing (the

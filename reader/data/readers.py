@@ -187,6 +187,9 @@ def _helper_context():
     # once. Forking the app, threads and all, is not safe: a forkserver imports the
     # parser once, and every helper is forked from it instead.
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        # The parser imported here, once, before the helpers are forked: each of them would
+        # import it again (~50 ms of CPU each, while the command's first chunk is read here).
+        import reader.data.parse  # noqa: F401
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["reader.data.parse"])

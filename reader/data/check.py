@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from reader.data.discover import FileInfo, find_files
-from reader.data.readers import CHUNK_FILES, Readers, cores
+from reader.data.readers import Readers, cores
 from reader.data.records import NotAStory, Problem
 
 
@@ -46,18 +46,12 @@ def check_folder(root: str, max_bytes: int, workers: int | None = None) -> Check
 
     notices: list[str] = []
     readers = Readers(verdict_chunk, max_bytes, cores() if workers is None else workers, notices)
-    chunk: list[tuple[str, str]] = []
     try:
         for found in find_files(root):
             if isinstance(found, FileInfo):
-                chunk.append((found.path, found.rel))
-                if len(chunk) >= CHUNK_FILES:
-                    readers.submit(chunk, take)
-                    chunk = []
+                readers.add((found.path, found.rel), take)
             else:
                 take([(found.path, found)])
-        if chunk:
-            readers.submit(chunk, take)
         readers.drain(take)
     finally:
         readers.close()

@@ -176,7 +176,6 @@ class Corpus:
         new: set[str] = set()  # files the index has never seen: nothing to delete before writing them
         results: list[tuple[str, int, int, Entry | Problem | None]] = []
         verified: list[tuple[str, Verified]] = []  # whole reads: written after their entries
-        chunk: list[tuple[str, str, int, int]] = []
         readers = Readers(read_whole_chunk if whole else read_chunk, self.max_bytes, cores(), self.notices,
                           beside_a_screen=not whole)
         flushed_at = time.monotonic()
@@ -212,17 +211,12 @@ class Corpus:
                         continue
                     if before is None:
                         new.add(found.rel)
-                    chunk.append((found.path, found.rel, found.size, found.mtime_ns))
-                    if len(chunk) >= CHUNK_FILES:
-                        readers.submit(chunk, take)
-                        chunk = []
+                    readers.add((found.path, found.rel, found.size, found.mtime_ns), take)
                 else:
                     # Link problems and special files are checked afresh every scan.
                     known.pop(found.path, None)
                     results.append((found.path, -1, -1, found if isinstance(found, Problem) else None))
                     flush()
-            if chunk:
-                readers.submit(chunk, take)
             readers.drain(take)
         finally:
             readers.close()
@@ -409,18 +403,12 @@ class Corpus:
         ready: deque = deque()
         readers = Readers(read_story_chunk, self.max_bytes, cores() if workers is None else workers, self.notices,
                           beside_a_screen=beside_a_screen)
-        chunk: list[tuple[str | None, str | None]] = []
         try:
             for story_id in story_ids:
                 rel = self.index.path_of(story_id)
-                chunk.append((None if rel is None else self.abs_path(rel), rel))
-                if len(chunk) >= CHUNK_FILES:
-                    readers.submit(chunk, ready.extend)
-                    chunk = []
-                    while ready:
-                        yield _loaded(*ready.popleft())
-            if chunk:
-                readers.submit(chunk, ready.extend)
+                readers.add((None if rel is None else self.abs_path(rel), rel), ready.extend)
+                while ready:
+                    yield _loaded(*ready.popleft())
             readers.drain(ready.extend)
             while ready:
                 yield _loaded(*ready.popleft())

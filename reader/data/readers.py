@@ -126,6 +126,7 @@ class Readers:
         self.chunks = 0
         self.in_flight: deque = deque()
         self.held: deque = deque()  # chunks to read here
+        self.gathering: list = []  # items given one at a time (add), not yet a whole chunk
 
     def submit(self, chunk: list, take: Callable[[list], None]) -> None:
         self.chunks += 1
@@ -148,7 +149,17 @@ class Readers:
         while self.in_flight and (len(self.in_flight) > _CHUNKS_IN_FLIGHT or self.in_flight[0][0].done()):
             self._take_oldest(take)
 
+    def add(self, item, take: Callable[[list], None]) -> None:
+        """One file's item: a chunk is submitted each time CHUNK_FILES have come (drain sends the rest)."""
+        self.gathering.append(item)
+        if len(self.gathering) >= CHUNK_FILES:
+            chunk, self.gathering = self.gathering, []
+            self.submit(chunk, take)
+
     def drain(self, take: Callable[[list], None]) -> None:
+        if self.gathering:
+            chunk, self.gathering = self.gathering, []
+            self.submit(chunk, take)
         self._read_held(take)
         while self.in_flight:
             self._take_oldest(take)

@@ -7,7 +7,6 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
-from reader.data.index import verified_figures
 from reader.data.records import NotAStory, Story, entry_of
 
 CHUNK_FILES = 64  # files read per task
@@ -31,6 +30,7 @@ def read_whole_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> 
     """A full parse of a chunk of files, for a scan nobody watches: each file's list entry
     and its verified figures from one reading (path, size, mtime_ns, Entry | Problem | None,
     Verified | None)."""
+    from reader.data.index import verified_figures  # not imported by `check`, which needs no index
     from reader.data.parse import read_story
 
     read = []
@@ -46,6 +46,7 @@ def read_whole_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> 
 def verify_chunk(chunk: list[tuple[str, str]], max_bytes: int) -> list:
     """Full parses for a chunk of stories, as the index records them (Verified, or the
     Problem); None for a file that is no story now."""
+    from reader.data.index import verified_figures
     from reader.data.parse import read_story
 
     read = []

@@ -348,3 +348,40 @@ def test_a_title_key_without_a_value_is_said_so(tmp_path, title_yaml):
     # "has no title key" would send the reader looking for a key that is there.
     assert problem(tmp_path, fm(f"title: {title_yaml}\n")).reason == "no title: the title key has no value"
     assert problem(tmp_path, fm("excerpt: x\n")).reason == "no title: the front matter has no title key"
+
+
+def test_a_file_is_read_without_asking_for_the_whole_limit(tmp_path, monkeypatch):
+    """The end of a file is found with a small read: a read of the limit allocates the limit
+    (10 MiB by default) for every file, and the memory allocators keep some of it."""
+    import reader.data.parse as parse
+
+    path = tmp_path / "a.md"
+    path.write_text(FULL, encoding="utf-8")
+    asked: list[int] = []
+    real_read = parse.os.read
+
+    def read(fd: int, size: int) -> bytes:
+        asked.append(size)
+        return real_read(fd, size)
+
+    monkeypatch.setattr(parse.os, "read", read)
+    assert isinstance(read_story(str(path), "a.md", 10 * 1024 * 1024), Story)
+    assert asked and max(asked) <= len(FULL.encode()) + 64 * 1024, asked
+
+
+def test_a_file_that_grows_while_read_is_still_held_to_the_limit(tmp_path, monkeypatch):
+    import reader.data.parse as parse
+
+    path = tmp_path / "a.md"
+    path.write_bytes(b"---\ntitle: T\n---\n" + b"x" * 300_000)
+    real_fstat = parse.os.fstat
+
+    def fstat(fd: int):  # the size it had when the folder was listed: smaller than now
+        info = real_fstat(fd)
+        return parse.os.stat_result((info.st_mode, *info[1:6], 100, *info[7:]))
+
+    monkeypatch.setattr(parse.os, "fstat", fstat)
+    result = read_story(str(path), "a.md", 200_000)
+    assert isinstance(result, Problem) and "grew over the 195 KiB limit" in result.reason, result
+    whole = read_story(str(path), "a.md", 400_000)
+    assert isinstance(whole, Story) and whole.body.endswith("x" * 1000)

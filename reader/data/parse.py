@@ -69,6 +69,7 @@ _DEEP_INDENT = "\n" + " " * 128
 _DEEP_MARKERS = re.compile(r"[-?](?:\t| [-?])")
 _MIN_VALUE_BUDGET = 20_000
 _EXTRA_TEXT_LIMIT = 2_000
+_READ_ON = 64 * 1024  # each read past the size a file had when it was opened
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # what the index can keep of a number
 
 _FENCE = re.compile(rb"---[ \t]*\r?\n")
@@ -109,10 +110,11 @@ def _read_text(path: str, rel: str, max_bytes: int) -> str | NotAStory:
                 f"file is {_size(info.st_size)}, over the {_size(max_bytes)} limit "
                 "(--max-file-size raises it)"
             )
-        # The size it has, plus one byte to see whether it grew: asking for the
-        # limit would allocate the limit, for every file.
+        # The size it has, plus one byte to see whether it grew; then small reads to its end.
+        # A read allocates what it asks for: asking for the limit allocates the limit
+        # (10 MiB) for every file, and the allocators keep some of it.
         data = os.read(fd, min(info.st_size, max_bytes) + 1)
-        while len(data) <= max_bytes and (more := os.read(fd, max_bytes + 1 - len(data))):
+        while len(data) <= max_bytes and (more := os.read(fd, min(_READ_ON, max_bytes + 1 - len(data)))):
             data += more
     except OSError as exc:
         raise _Unreadable(_os_reason(exc)) from None

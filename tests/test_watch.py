@@ -157,3 +157,38 @@ def test_a_new_folder_on_a_deleted_folders_inode_is_watched(watched, monkeypatch
     _settled(watch)
     (folder / "reborn" / "x.md").write_text("x")
     assert watch.wait(2)
+
+
+def test_a_watch_sees_the_whole_folder_until_a_folder_cannot_be_watched(watched, monkeypatch):
+    import ctypes
+
+    folder, watch = watched
+    assert watch.sees_everything
+    real_libc = watch._libc
+
+    class NoWatchesLeft:  # inotify_add_watch fails as it does at the system's limit (ENOSPC)
+        def __getattr__(self, name):
+            return getattr(real_libc, name)
+
+        @staticmethod
+        def inotify_add_watch(fd, path, mask):
+            ctypes.set_errno(28)
+            return -1
+
+    monkeypatch.setattr(watch, "_libc", NoWatchesLeft())
+    (folder / "new").mkdir()
+    assert watch.wait(2)
+    watch.settle(0.1)
+    assert not watch.sees_everything  # a change in "new" would go unsaid: walks must find it
+
+
+def test_a_watch_whose_folder_is_gone_sees_nothing(tmp_path):
+    root = tmp_path / "stories"
+    root.mkdir()
+    watch = FolderWatch.start(str(root))
+    assert watch is not None and watch.sees_everything
+    root.rmdir()
+    assert watch.wait(2)
+    watch.settle(0.1)
+    assert not watch.sees_everything
+    watch.close()

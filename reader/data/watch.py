@@ -50,6 +50,7 @@ class FolderWatch:
         self._folders: dict[int, str] = {}  # watch descriptor -> the folder's path now
         self._descriptors: dict[str, int] = {}  # the folder's path now -> watch descriptor
         self._inodes: dict[int, tuple[int, int]] = {}  # watch descriptor -> (device, inode) of its folder
+        self._missed = False  # a folder under it could not be watched (the system's limit on watches)
 
     @classmethod
     def start(cls, root: str) -> FolderWatch | None:
@@ -67,6 +68,12 @@ class FolderWatch:
             watch.close()
             return None
         return watch
+
+    @property
+    def sees_everything(self) -> bool:
+        """Whether every folder under the root is watched: a change anywhere is then said.
+        Not once a folder could not be watched, nor once the root itself is gone."""
+        return bool(self._folders) and not self._missed
 
     def _add_tree(self, top: str) -> bool:
         """Watch `top` and the folders under it, or take up their watches again under
@@ -161,7 +168,8 @@ class FolderWatch:
                 self._drop_moved(descriptor)
             folder = self._folders.get(descriptor)
             if mask & _IN_ISDIR and mask & (_IN_CREATE | _IN_MOVED_TO) and folder and not name.startswith(b"."):
-                self._add_tree(os.path.join(folder, os.fsdecode(name)))
+                if not self._add_tree(os.path.join(folder, os.fsdecode(name))):
+                    self._missed = True
 
     def close(self) -> None:
         try:

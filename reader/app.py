@@ -6,20 +6,20 @@ over a story are ViewActions (reader/actions.py)."""
 
 from __future__ import annotations
 
-import gc
 import sys
+import time
 from array import array
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from textual import work
+from textual import events, work
 from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader import startup
+from reader import collector
 from reader.actions import ViewActions
 from reader.list_actions import ListActions
 from reader.bindings import BINDINGS
@@ -81,6 +81,7 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         self._read_timer = None
         self._notices_shown: set[str] = set()
         self._first_frame_drawn = True
+        self._last_input = 0.0  # time.monotonic() of the last key or mouse event
 
     # ------------------------------------------------------------------ layout
 
@@ -109,11 +110,12 @@ class ReaderApp(ViewActions, ListActions, App[None]):
 
     @survivable
     def _mount_the_rest(self) -> None:
-        startup.end()
+        collector.resume(full_passes_when_idle=True)
+        self.set_interval(_IDLE_SECONDS / 2, self._collect_while_idle)
         self.mount(self.search_bar, before=self.story_list)
         self.query_one("#left").mount(self.linked)
         self.coverage.build()
-        self.call_after_refresh(_freeze_long_lived)
+        self.call_after_refresh(collector.freeze_long_lived)
 
     @survivable
     def on_mount(self) -> None:
@@ -177,7 +179,7 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         if events_came:
             self.refresh_list()  # the outlets column counts the events
         if message.ids is not None or message.progress.done:
-            self.call_after_refresh(_freeze_long_lived)
+            self.call_after_refresh(collector.freeze_long_lived)
         if news.finished and self.lists.watch:
             # Once a scan: a second wait would cancel the first, which may have seen a change already.
             self.wait_for_changes(self.lists.next_look_seconds())
@@ -445,17 +447,22 @@ class ReaderApp(ViewActions, ListActions, App[None]):
     @survivable
     def on_unmount(self) -> None:
         self.workers.cancel_all()
-        gc.unfreeze()
+        collector.thaw()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
 
-def _freeze_long_lived() -> None:
-    """Leave what exists now (the widgets, the styles, the index's caches) out of the
-    garbage collector's full passes: over a folder's objects one took 40-90 ms, often
-    between a key and its frame. Refcounting still frees them; O(1)."""
-    gc.freeze()
+    @survivable
+    def _collect_while_idle(self) -> None:
+        """The garbage collector's full pass, when a key is unlikely to come meanwhile."""
+        if time.monotonic() - self._last_input >= _IDLE_SECONDS:
+            collector.collect_while_idle()
 
 
 _SWITCH_SECONDS = 0.001
+_IDLE_SECONDS = 1.0  # no key nor mouse for this long: the reader is idle
 
 
 def run_app(path: str, *, use_cache: bool = True, max_bytes: int | None = None,

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from reader import __version__, startup
+from reader import __version__, collector
 from reader.data.sanitize import shown_path
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -87,7 +87,7 @@ def build_command_parser(command: str) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    startup.begin()
+    collector.hold_off()
     try:
         if argv and argv[0] in _COMMANDS:
             command = argv[0]
@@ -123,7 +123,7 @@ def _run(command: str, args: argparse.Namespace) -> int:
 
         shown = path if args.path is not None else "bundled seeds"
         return run_app(path, use_cache=not args.no_cache, max_bytes=max_bytes, display_name=shown)
-    startup.end()
+    collector.resume()
     if command == "check":
         return _check(path, max_bytes)
     from reader.data.corpus import Corpus

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import pytest
 from textual import events
@@ -39,18 +40,41 @@ async def test_seeds_load_and_show_two_stories():
         assert app.focused is story_list
 
 
-async def test_the_collector_is_as_usual_once_the_first_frame_is_drawn():
+async def test_once_the_first_frame_is_drawn_young_passes_are_as_usual_and_full_ones_wait():
     import gc
 
-    from reader import startup
+    from reader import collector
 
     usual = gc.get_threshold()
-    startup.begin()  # as reader.cli.main does before it imports the app
+    collector.hold_off()  # as reader.cli.main does before it imports the app
     assert gc.get_threshold() != usual
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        assert gc.get_threshold() == usual
+        young, middle, full = gc.get_threshold()
+        assert (young, middle) == usual[:2] and full > usual[2]  # full passes: while idle
+
+
+async def test_full_collections_run_while_nobody_presses_keys(make_folder, monkeypatch):
+    # A full pass took 6-40 ms, and Python started them between a key and its frame.
+    import reader.app as app_module
+    from reader import collector
+
+    monkeypatch.setattr(app_module, "_IDLE_SECONDS", 0.4)
+    ran: list[float] = []
+    monkeypatch.setattr(collector, "collect_while_idle", lambda: ran.append(time.monotonic()) or True)
+    app = make_app(make_folder(many_stories(60)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.pause(0.6)
+        ran.clear()
+        pressing_since = time.monotonic()
+        for _ in range(8):  # a key every 0.15 s: never idle
+            await pilot.press("j")
+            await pilot.pause(0.15)
+        assert not ran, [moment - pressing_since for moment in ran]
+        await pilot.pause(0.8)
+        assert ran  # idle again
 
 
 async def test_cursor_keys_move_and_jump(make_folder):

@@ -241,7 +241,7 @@ def test_export_markdown(capsys):
 
 
 def test_the_collector_is_as_usual_after_start_up(capsys):
-    """reader.startup raises the collector's threshold while the program starts; check
+    """reader.collector holds young passes off while the program starts; check
     and export (which allocate per file) run with the usual one."""
     import gc
 

@@ -10,8 +10,8 @@
 - In the app, full passes run while the reader waits for a person (`collect_while_idle`), not
   between a key and its frame. What stays of each story shown (rendered lines in caches, the
   shown panes) made Python's own full passes grow from 6 to 40 ms within a few minutes of
-  reading, and each one fell into a key's frame. Python still starts one itself after far more
-  objects than usual: a reader that is never left idle does not grow for ever.
+  reading, and they came between keys. Python still starts one itself after far more young
+  passes than usual: a reader that is never left idle does not grow for ever.
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ def resume(full_passes_when_idle: bool = False) -> None:
     """The usual passes again; with `full_passes_when_idle`, full ones are left to
     `collect_while_idle` (and to Python after `_FULL_PASS_AFTER` young passes)."""
     global _held_off
-    if _held_off:
-        _held_off = False
+    _held_off = False
     young, middle, full = _usual
     gc.set_threshold(young, middle, _FULL_PASS_AFTER if full_passes_when_idle else full)
 

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from warm import READER, Pty  # noqa: E402
+from warm import READER, Pty, cache_env  # noqa: E402
 
 
 def main() -> None:
@@ -34,8 +34,7 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=60, help="seconds without a key")
     parser.add_argument("--presses", type=int, default=150)
     args = parser.parse_args()
-    env = dict(os.environ, TERM="xterm-256color", XDG_CACHE_HOME=args.cache,
-               XDG_DATA_HOME=f"{args.cache}/d", XDG_CONFIG_HOME=f"{args.cache}/c")
+    env = cache_env(args.cache)
     session = Pty([str(READER), args.folder], env)
     ticks = os.sysconf("SC_CLK_TCK")
 

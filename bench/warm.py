@@ -91,6 +91,14 @@ class Pty:
         os.waitpid(self.pid, 0)
 
 
+def cache_env(cache: str) -> dict:
+    """The environment of a reader on the built cache CACHE_DIR (see the module's docstring)."""
+    env = dict(os.environ, TERM="xterm-256color", XDG_CACHE_HOME=cache,
+               XDG_DATA_HOME=f"{cache}/d", XDG_CONFIG_HOME=f"{cache}/c")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as bench/run.py: a user's Python keeps bytecode
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder")
@@ -99,9 +107,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--presses", type=int, default=30)
     args = parser.parse_args()
-    env = dict(os.environ, TERM="xterm-256color", XDG_CACHE_HOME=args.cache,
-               XDG_DATA_HOME=f"{args.cache}/d", XDG_CONFIG_HOME=f"{args.cache}/c")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as bench/run.py: a user's Python keeps bytecode
+    env = cache_env(args.cache)
     bare_times, reader_times = [], []
     for _ in range(args.runs):
         for argv, ready, times in (([sys.executable, str(HERE / "bare_app.py")], "bare textual app ready", bare_times),

@@ -138,6 +138,22 @@ def test_what_yaml_11_resolves_is_resolved_as_pyyaml_does():
     assert isinstance(document["c"], datetime) and document["e"] == 31 and document["f"] == "2020-06-11"
 
 
+@pytest.mark.parametrize("text", [
+    "2019-11-06T07:00:18Z", "2020-02-29T23:59:59Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+    # not a date, though shaped as one: PyYAML keeps each as text
+    "2019-02-29T07:00:18Z", "2020-13-01T00:00:00Z", "2020-00-10T00:00:00Z", "2020-01-32T00:00:00Z",
+    "2020-01-01T24:00:00Z", "2020-01-01T23:60:00Z", "2020-01-01T23:59:60Z", "0000-01-01T00:00:00Z",
+    # near the common shape: PyYAML's own reading of each
+    "2019-11-06t07:00:18Z", "2019-11-06T07:00:18z", "2019-11-06T07:00:18", "2019-11-06T07:00:18.5Z",
+    "2019-11-06T7:00:18Z", "2019-11-06 07:00:18Z", "2019-11-06T07:00:18+05:30", "2019-1-6T07:00:18Z",
+])
+def test_a_plain_timestamp_is_built_as_pyyaml_builds_it(text):
+    expected = yaml.load(text, Loader=parse._StoryLoader)
+    resolved = yaml_fast._resolved(text)
+    assert (resolved, type(resolved)) == (expected, type(expected))
+    assert getattr(resolved, "tzinfo", None) == getattr(expected, "tzinfo", None)
+
+
 @pytest.mark.parametrize("front", [
     "title: &t T\n", "title: T\nx: *t\n", "title: !!str 5\n", "title: |\n  T\n", "title: T\nx:\n  <<: {a: 1}\n",
     "? title\n: T\n", "title: T\nx: yes # c\n", "title: T\nx: [yes]\n", "title: T\nx: 'yes'\ny: yes\n",

@@ -64,6 +64,25 @@ async def test_the_story_list_has_no_scrollbar_and_the_wheel_still_scrolls_it(ma
         assert story_list.scroll_offset.y > 0
 
 
+async def test_a_scrolling_move_leaves_the_hidden_scrollbar_alone(make_folder, monkeypatch):
+    # The story list's scrollbar has no width and is not on screen: told each new position, it
+    # had Textual lay out the whole screen again at every key that scrolled the list.
+    app = make_app(make_folder(many_stories(200)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        await pilot.press("pagedown")  # to the last row on screen: the next moves scroll
+        await settle(pilot, app)
+        redraws = Redraws(monkeypatch, story_list.vertical_scrollbar)
+        for key in ("j", "j", "pagedown"):
+            before = story_list.scroll_offset.y
+            await pilot.press(key)
+            await pilot.pause()
+            assert story_list.scroll_offset.y != before, key
+        assert redraws.whole == [] and redraws.rows == []
+        assert story_list.vertical_scrollbar.position == 0  # never told: it is not shown
+
+
 async def test_a_story_marked_read_redraws_its_row_alone(make_folder, monkeypatch):
     app = make_app(make_folder(many_stories(60)))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -385,3 +385,26 @@ def test_a_file_that_grows_while_read_is_still_held_to_the_limit(tmp_path, monke
     assert isinstance(result, Problem) and "grew over the 195 KiB limit" in result.reason, result
     whole = read_story(str(path), "a.md", 400_000)
     assert isinstance(whole, Story) and whole.body.endswith("x" * 1000)
+
+
+@pytest.mark.parametrize("text", [
+    "---\ntitle: T\n---\nbody\n", "---\ntitle: T\n...\nbody\n", "---\ntitle: T\n---", "---\ntitle: T\n...",
+    "---\ntitle: T\n--- \t\r\nbody", "---\ntitle: T\n---x\n---\nbody", "---\ntitle: T\n...x\n---\nbody",
+    "---\nexcerpt: a\n  ...and more\n...\n", "---\ntitle: T\n----\n...\n", "---\ntitle: T\n--- x\n---\n",
+    "---\ntitle: T\n...\n---\n", "---\ntitle: T\n---\n...\n", "---\n---\n", "---\n...\n", "---\r\ntitle: T\r\n---\r\n",
+    "---\ntitle: T\n---\r\r\n---\n", "---\ntitle: T\n.. .\n--\n---\n",
+])
+def test_the_closing_fence_is_the_first_line_of_three_dashes_or_dots(text):
+    import re
+
+    from reader.data.parse import _split
+
+    # The rule as one pattern, searched from the end of the first line: the reference.
+    closing = re.compile(r"\n(?:---|\.\.\.)[ \t]*(?=\r?\n|$)").search(text, text.find("\n"))
+    assert _split(text) == (text[text.find("\n") + 1 : closing.start() + 1], text[closing.end() :].lstrip("\r\n"))
+
+
+def test_a_front_matter_never_closed_is_said_so(tmp_path):
+    for text in ("---\ntitle: T\n---x\n", "---\ntitle: T\n....\n", "---\ntitle: T\n -- -\n", "---\ntitle: T\n--- x",
+                 "---\ntitle: T\n---\r"):
+        assert problem(tmp_path, text).reason == "front matter is not closed: no second --- line"

@@ -12,7 +12,7 @@ import yaml
 
 from conftest import SEEDS, story_text
 from reader.data.coverage import (
-    distinct_articles, distinct_outlets, histogram, lag_text, outlet_key, sort_related,
+    distinct_articles, distinct_outlets, first_report, histogram, lag_text, outlet_key, sort_related,
     timeline, url_key, word_diff,
 )
 from reader.data.parse import read_story
@@ -233,6 +233,30 @@ def test_timeline_without_dates():
     assert [(e.article.title, e.lag_text, e.is_first) for e in entries] == [("own", "?", False), ("r", "?", False)]
     assert histogram(entries) == ("hour", [], None)
     assert [e.lag_text for e in timeline(story(art("alone", at())))] == ["first"]
+
+
+def test_the_first_report_is_the_timelines_first_entry():
+    plus_two = timezone(timedelta(hours=2))
+    stories = [
+        story(art("own", at(minutes=40), "https://own.example/", name="Own"),
+              art("early", at(), "https://a.example/", name="A"), art("early again", at(hours=3), "https://a.example")),
+        # equal times: the first in file order, the story's own before its related items
+        story(art("own", at(), "https://own/", name="O"), art("r", at(), "https://r/", name="R")),
+        story(art("own", None, name="O"), art("r", at(), "https://r/", name="R"), art("s", at(), "https://s/", name="S")),
+        # the same instant in two zones; a later copy of the story's own article that is earlier in time
+        story(art("own", datetime(2020, 6, 11, 1, 0, tzinfo=plus_two), "https://own/", name="O"),
+              art("r", datetime(2020, 6, 10, 23, 0, tzinfo=timezone.utc), "https://r/", name="R")),
+        story(art("own", at(hours=1), "https://own/", name="O"), art("own copy", at(), "https://own/", name="X")),
+        story(art("own", None, name="O"), art("r", None, "https://r/", name="R")),
+        seed(), seed("000_f108da784733d8a4.txt"),
+    ]
+    for s in stories:
+        entries = timeline(s)
+        first = first_report(s)
+        if entries[0].is_first:
+            assert first is not None and first.article == entries[0].article and first.published == entries[0].published
+        else:
+            assert first is None
 
 
 def test_seed_cbs_timeline():

@@ -62,3 +62,12 @@ def test_real_corpus_check_is_clean(real_corpus):
         assert (progress.stories, progress.problems) == (600, 0), corpus.problems()[:5]
     finally:
         corpus.close()
+
+
+def test_each_real_storys_first_report_is_its_timelines_first_entry(real_corpus):
+    from reader.data.coverage import first_report, timeline
+
+    for path in _files(real_corpus):
+        story = read_story(path, os.path.basename(path))
+        entries, first = timeline(story), first_report(story)
+        assert (first.article if first else None) == (entries[0].article if entries[0].is_first else None), path

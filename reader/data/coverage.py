@@ -222,7 +222,8 @@ def timeline(story: Story) -> list[TimelineEntry]:
     """
     groups = distinct_articles(story)
     order = sorted(range(len(groups)), key=lambda i: (groups[i].published is None, _utc(groups[i].published), i))
-    first = groups[order[0]].published if order else None
+    first_group = _first_of(groups)
+    first = first_group.published if first_group is not None else None
     entries = []
     for position, index in enumerate(order):
         group = groups[index]
@@ -236,6 +237,17 @@ def timeline(story: Story) -> list[TimelineEntry]:
             duplicates=group.duplicates, members=group.members,
         ))
     return entries
+
+
+def first_report(story: Story) -> ArticleGroup | None:
+    """The story's first report, as its timeline has it first, without the timeline: the earliest
+    of its distinct articles (the first in file order among equals); None when no time is known."""
+    return _first_of(distinct_articles(story))
+
+
+def _first_of(groups: list[ArticleGroup]) -> ArticleGroup | None:
+    known = [group for group in groups if group.published is not None]
+    return min(known, key=lambda group: _utc(group.published), default=None)  # min keeps the first of equals
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

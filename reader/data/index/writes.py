@@ -7,7 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Container, Iterable, Sequence
 
-from reader.data.coverage import distinct_outlets, outlet_key, timeline, url_key
+from reader.data.coverage import distinct_outlets, first_report, outlet_key, url_key
 from reader.data.dates import to_epoch
 from reader.data.index.connections import Transaction, guarded, writer_connection
 from reader.data.index.schema import KIND_OTHER, KIND_PROBLEM, KIND_STORY, STORY_PARTS, search_rowid, story_key
@@ -18,8 +18,8 @@ _IDS_PER_QUERY = 500  # SQLite's limit on parameters is higher, but not everywhe
 
 def verified_figures(story: Story) -> Verified:
     """What Index.write_verified records for a fully parsed story."""
-    entries = timeline(story)
-    first = outlet_key(entries[0].article.provider) if entries and entries[0].is_first else None
+    first_group = first_report(story)
+    first = outlet_key(first_group.article.provider) if first_group is not None else None
     own, *items = [_article_row(article) for article in (story.article, *story.related)]
     related = tuple(
         (position, item.title, item.provider.name, outlet_key(item.provider),

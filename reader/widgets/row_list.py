@@ -147,14 +147,6 @@ class RowList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ data
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        if self.scrollbar_size_vertical:
-            super().watch_scroll_y(old_value, new_value)
-        elif round(old_value) != round(new_value):
-            # A scrollbar of no width (the story list's) is never drawn. Told each new position,
-            # as ScrollView tells it, it had Textual lay out the whole screen at every key that scrolled.
-            self.refresh(self.size.region)
-
     def set_source(self, source: RowSource, cursor: int = 0) -> None:
         """Show other rows; the cursor goes to `cursor` (clamped)."""
         self.source = source
@@ -329,6 +321,14 @@ class RowList(ScrollView, can_focus=True):
         self.refresh_line(new)
         self.post_message(self.Highlighted(self, new))
         self._prepare_soon()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        if self.scrollbar_size_vertical:
+            super().watch_scroll_y(old_value, new_value)
+        elif round(old_value) != round(new_value):
+            # A scrollbar of no width (the story list's) is never drawn. Told each new position,
+            # as ScrollView tells it, it had Textual lay out the whole screen at every key that scrolled.
+            self.refresh(self.size.region)
 
     def scroll_to_cursor(self) -> None:
         height = self.scrollable_content_region.height

@@ -83,6 +83,37 @@ async def test_a_scrolling_move_leaves_the_hidden_scrollbar_alone(make_folder, m
         assert story_list.vertical_scrollbar.position == 0  # never told: it is not shown
 
 
+async def test_a_move_in_the_coverage_lays_out_nothing(monkeypatch):
+    # The preview of the highlighted article has a fixed size: a new article in it repaints it
+    # alone, where a size that followed the text had Textual lay out the whole screen at every key.
+    from app_helpers import highlight_second_story
+
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await highlight_second_story(pilot, app)  # 31 articles in its coverage
+        await pilot.press("enter")  # over to the coverage
+        await pilot.pause()
+        coverage = app.coverage.list
+        assert app.focused is coverage and coverage.row_count > 3
+        layouts: list[str] = []
+        refresh = Widget.refresh
+
+        def counted(widget, *regions, **options):
+            if options.get("layout"):
+                layouts.append(type(widget).__name__)
+            return refresh(widget, *regions, **options)
+
+        monkeypatch.setattr(Widget, "refresh", counted)
+        shown = []
+        for key in ("j", "j", "k"):
+            await pilot.press(key)
+            await pilot.pause()
+            shown.append(str(app.coverage.preview.render()))
+        assert coverage.cursor == 1
+        assert len(set(shown)) == 2 and shown[0] == shown[2]  # two articles, each shown in turn
+        assert layouts == []
+
+
 async def test_a_story_marked_read_redraws_its_row_alone(make_folder, monkeypatch):
     app = make_app(make_folder(many_stories(60)))
     async with app.run_test(size=(120, 40)) as pilot:

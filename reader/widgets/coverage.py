@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
 from reader.data.coverage import TimelineEntry, distinct_outlets, histogram, sort_related, timeline
@@ -209,12 +209,13 @@ class CoveragePane(Vertical):
         self.chart_label = Static(id="coverage-chart-label")
         self.chart = Sparkline([], id="coverage-chart")
         self.list = CoverageList(id="coverage-list")
-        self.preview = Static(id="coverage-preview-text")
+        # A fixed size, what it shows cut at the bottom: a size that followed the text had Textual lay
+        # out the whole screen at every move in the list (14 ms a key against 6 ms).
+        self.preview = Static(id="coverage-preview")
 
     def build(self) -> None:
         """Mount the parts; the app calls this after its first frame, which they would only delay."""
-        self.mount_all([self.chart_label, self.chart, self.list,
-                        VerticalScroll(self.preview, id="coverage-preview", can_focus=False)])
+        self.mount_all([self.chart_label, self.chart, self.list, self.preview])
 
     def show_content(self, content: CoverageContent) -> None:
         """Swap in what a worker prepared for a newly shown story."""
@@ -267,7 +268,7 @@ class CoveragePane(Vertical):
 
     def show_item(self, item: Item | None) -> None:
         if isinstance(item, Heading):
-            self.preview.update(Text(item.explanation, style="italic"))
+            self.preview.update(Text(item.explanation, style="italic"), layout=False)
         else:
             self.show_entry(item)
 
@@ -296,4 +297,4 @@ class CoveragePane(Vertical):
                             " counted once.\n", style="italic")
             if article.excerpt:
                 text.append(article.excerpt)
-        self.preview.update(text)
+        self.preview.update(text, layout=False)

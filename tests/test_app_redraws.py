@@ -114,6 +114,44 @@ async def test_a_move_in_the_coverage_lays_out_nothing(monkeypatch):
         assert layouts == []
 
 
+async def test_a_story_shown_lays_out_its_detail_alone(make_folder, monkeypatch):
+    # The detail's text sets how far that pane scrolls; the coverage pane's parts have fixed sizes.
+    app = make_app(make_folder(many_stories(60)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        layouts: list[str] = []
+        refresh = Widget.refresh
+
+        def counted(widget, *regions, **options):
+            if options.get("layout"):
+                layouts.append(widget.id or type(widget).__name__)
+            return refresh(widget, *regions, **options)
+
+        monkeypatch.setattr(Widget, "refresh", counted)
+        shown = app.shown_id
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert app.shown_id != shown
+        assert set(layouts) == {"detail-text"}
+
+
+async def test_the_chart_label_takes_the_lines_its_text_needs(linked_pair):
+    # One line for a chart; two where it explains an event of one story: the label's height
+    # follows, with a layout only when it changes.
+    app = make_app(linked_pair)  # Second and First, one event; then a background story alone
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        label = app.coverage.chart_label
+        heights = []
+        for key in ("", "j", "j", "k"):
+            if key:
+                await pilot.press(key)
+                await settle(pilot, app)
+            await pilot.pause()
+            heights.append((label.size.height, len(label.render_lines(label.content_region.reset_offset))))
+        assert heights == [(1, 1), (1, 1), (2, 2), (1, 1)]
+
+
 async def test_a_story_marked_read_redraws_its_row_alone(make_folder, monkeypatch):
     app = make_app(make_folder(many_stories(60)))
     async with app.run_test(size=(120, 40)) as pilot:

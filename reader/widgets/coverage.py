@@ -261,10 +261,18 @@ class CoveragePane(Vertical):
         self.list.set_source(TimelineSource(items, index_of(self.picked), content.secondary_from), cursor or 0)
         self.border_title = content.heading(self.size.width - _TITLE_FRAME)
         self.border_subtitle = content.subtitle
-        self.chart_label.update(content.chart_label)
+        self._show_chart_label(content.chart_label)
         self.chart.data = content.chart
         if content.story is None:
             self.show_article(None)
+
+    def _show_chart_label(self, label: Text) -> None:
+        # One line for nearly every story: the whole screen is laid out again only when the label's
+        # height changes (two lines where it explains an event of one story).
+        self.chart_label.update(label, layout=False)
+        size = self.chart_label.content_size
+        if self.chart_label.get_content_height(size, size, size.width) != size.height:
+            self.chart_label.refresh(layout=True)
 
     def show_item(self, item: Item | None) -> None:
         if isinstance(item, Heading):

@@ -106,6 +106,31 @@ async def test_cursor_keys_move_and_jump(make_folder):
         assert story_list.stories.story_row(story_list.cursor).title in detail
 
 
+async def test_the_story_pane_scrolls_with_the_keys_and_the_wheel_and_starts_at_the_top():
+    from textual import events
+
+    app = make_app(SEEDS)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await highlight_second_story(pilot, app)
+        detail = app.query_one(DetailPane)
+        await pilot.press("tab")
+        assert app.focused is detail and detail.max_scroll_y > 0  # the story is longer than its pane
+        await pilot.press("j", "j")
+        assert detail.scroll_offset.y == 2
+        assert "Amazon pauses police use" not in _lines(app).split("Story", 1)[1].split("╰", 1)[0]
+        await pilot.press("G")
+        assert detail.scroll_offset.y == detail.max_scroll_y
+        assert "Signature" in _lines(app)  # the last field, once scrolled to
+        await pilot.press("g")
+        assert detail.scroll_offset.y == 0
+        detail.post_message(events.MouseScrollDown(detail, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert detail.scroll_offset.y > 0
+        await pilot.press("escape", "k")  # back in the list, to the other story: its pane from the top
+        await settle(pilot, app)
+        assert detail.scroll_offset.y == 0 and "Campus Safety" in _lines(app)
+
+
 async def test_tab_enter_and_escape_move_between_panes():
     app = make_app(SEEDS)
     async with app.run_test(size=(120, 40)) as pilot:

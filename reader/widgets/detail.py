@@ -8,15 +8,15 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from reader.data.index import LINKED_LIMIT
 from reader.data.records import Image, Problem, Story
 from reader.data.sanitize import shown_path
-from reader.widgets.row_list import Column, ItemSource, Row, RowList
+from reader.widgets.row_list import Column, ItemSource, Row, RowList, scroll_over
 from reader.widgets.text import long_date, plural
 
 _LABEL = "dim"
@@ -113,9 +113,16 @@ def detail_content(story: Story | Problem | None, now: datetime,
     return LaidOut(content, *layout) if layout is not None else content
 
 
-class DetailPane(VerticalScroll, can_focus=True):
-    """Scrolls with the keys the lists use."""
+class DetailPane(ScrollView, can_focus=True):
+    """Scrolls with the keys the lists use. Its text is drawn as lines (Textual's Line API): a
+    new story sets how far the pane scrolls without a layout of the whole screen, which a text
+    widget sized to its text cost two or three times a story shown."""
 
+    DEFAULT_CSS = """
+    DetailPane {
+        scrollbar-gutter: stable;  /* the text's width is the same with the scrollbar as without */
+    }
+    """
     BINDINGS = [
         Binding("j,down", "scroll_down", "Down", show=False),
         Binding("k,up", "scroll_up", "Up", show=False),
@@ -125,20 +132,42 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        # Held, not queried: a late timer may call show() while the app is closing.
-        self.content = Static(Text("Nothing selected.", style="dim italic"), id="detail-text")
-
-    def compose(self) -> ComposeResult:
-        yield self.content
+        self.content: RenderableType = Text("Nothing selected.", style="dim italic")
+        self._lines: list[Strip] = []
+        self._lines_width = 0  # the width the lines were drawn at
 
     def layout_width(self) -> int:
         """The width the story's text is drawn at now (read by the story loader's worker)."""
-        return self.content.content_size.width
+        return self.scrollable_content_region.width
 
     def show_content(self, content: RenderableType) -> None:
         """Swap in what `detail_content` built (in a worker, for a story being shown)."""
-        self.content.update(content)
-        self.scroll_home(animate=False)
+        self.content = content
+        self._draw_lines()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def _draw_lines(self) -> None:
+        width = self.layout_width()
+        self._lines_width = width
+        if width <= 0:
+            self._lines = []
+            return
+        # A LaidOut text drawn at the width it was laid out at only hands over its lines.
+        options = self.app.console_options.update_width(width).update(highlight=False)
+        self._lines = [Strip(line, width) for line in self.app.console.render_lines(self.content, options)]
+        scroll_over(self, Size(width, len(self._lines)))
+
+    def on_resize(self) -> None:
+        if self.layout_width() != self._lines_width:
+            self._draw_lines()
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_offset.y) + y
+        if index < len(self._lines):
+            return self._lines[index].apply_style(self.rich_style)
+        return Strip.blank(self.layout_width(), self.rich_style)
 
 
 class LinkedStories(RowList):

@@ -24,6 +24,21 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 
+def scroll_over(view: ScrollView, size: Size) -> None:
+    """Let `view` scroll over `size` (its virtual size). Textual lays out the whole screen when a
+    virtual size changes (~60 ms with three panes); that is needed only when the scrollbar comes
+    or goes. Otherwise the view alone is redrawn."""
+    if size == view.virtual_size:
+        return
+    height = view.container_size.height
+    if (view.virtual_size.height > height) != (size.height > height):
+        view.virtual_size = size
+        return
+    view.set_reactive(ScrollView.virtual_size, size)
+    view._scroll_update(size)
+    view.refresh()
+
+
 class Column(NamedTuple):
     """A column of the list: a fixed width, or 0 to take what is left."""
 
@@ -153,20 +168,9 @@ class RowList(ScrollView, can_focus=True):
         self.reload(cursor)
 
     def _size_to_rows(self) -> None:
-        """The scrollable height follows the number of rows. Textual lays out the whole
-        screen when a virtual size changes (~60 ms with three panes); that is needed
-        only when the scrollbar comes or goes. Otherwise this list alone is redrawn:
-        the list refreshes as a folder loads and at every keystroke of a search."""
-        size = Size(self.size.width, len(self.source))
-        if size == self.virtual_size:
-            return
-        height = self.container_size.height
-        if (self.virtual_size.height > height) != (size.height > height):
-            self.virtual_size = size
-            return
-        self.set_reactive(RowList.virtual_size, size)
-        self._scroll_update(size)
-        self.refresh()
+        """The scrollable height follows the number of rows (the list refreshes as a folder
+        loads and at every keystroke of a search)."""
+        scroll_over(self, Size(self.size.width, len(self.source)))
 
     def reload(self, cursor: int | None = None) -> None:
         """The source's rows changed: drop rendered lines and resize."""

@@ -165,9 +165,11 @@ class DetailPane(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_offset.y) + y
-        if index < len(self._lines):
-            return self._lines[index].apply_style(self.rich_style)
-        return Strip.blank(self.layout_width(), self.rich_style)
+        width = self.layout_width()
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        # Until the resize reaches on_resize, lines drawn at the old width are cut or filled to the new.
+        return self._lines[index].crop_extend(0, width, None).apply_style(self.rich_style)
 
 
 class LinkedStories(RowList):

@@ -210,7 +210,7 @@ class CoveragePane(Vertical):
         self.chart = Sparkline([], id="coverage-chart")
         self.list = CoverageList(id="coverage-list")
         # A fixed size, what it shows cut at the bottom: a size that followed the text had Textual lay
-        # out the whole screen at every move in the list (14 ms a key against 6 ms).
+        # out the whole screen at every move in the list (12-16 ms of frames a key, against 4-5 ms).
         self.preview = Static(id="coverage-preview")
 
     def build(self) -> None:

@@ -1,0 +1,145 @@
+"""Related items are read once per process, by their text: every story still reads as PyYAML reads it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from conftest import story_text
+from reader.data import parse, yaml_fast
+from reader.data.records import Problem, Story
+
+pytestmark = pytest.mark.skipif(yaml_fast.ryml is None, reason="rapidyaml (module ryml) is not installed here")
+
+
+def _reference(path, rel: str, monkeypatch) -> Story | Problem:
+    with monkeypatch.context() as patch:
+        patch.setattr(yaml_fast, "ryml", None)  # PyYAML alone, and nothing kept is used
+        return parse.read_story(str(path), rel)
+
+
+def _write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_an_item_read_before_is_not_parsed_again(tmp_path, monkeypatch):
+    shared = [{"title": f"Shared {number} of test_kept_items", "url": f"https://kept.example/{number}"}
+              for number in range(3)]
+    first = _write(tmp_path, "a.md", story_text("A", related=shared))
+    second = _write(tmp_path, "b.md", story_text("B", related=[
+        shared[2], {"title": "New in b of test_kept_items"}, shared[0], shared[1]]))
+    assert isinstance(parse.read_story(str(first), "a.md"), Story)
+    parsed: list[str] = []
+    real_load_list = yaml_fast.load_list
+
+    def load_list(text, libyaml_accepts):
+        parsed.append(text)
+        return real_load_list(text, libyaml_accepts)
+
+    monkeypatch.setattr(yaml_fast, "load_list", load_list)
+    story = parse.read_story(str(second), "b.md")
+    assert len(parsed) == 1 and "New in b" in parsed[0] and "Shared" not in parsed[0]
+    assert [item.title for item in story.related] == [
+        "Shared 2 of test_kept_items", "New in b of test_kept_items",
+        "Shared 0 of test_kept_items", "Shared 1 of test_kept_items"]
+    assert story == _reference(second, "b.md", monkeypatch)
+
+
+def test_a_kept_item_s_warnings_name_its_place(tmp_path, monkeypatch):
+    odd = {"title": "Odd of test_kept_items", "quality": "many"}
+    first = _write(tmp_path, "a.md", story_text("A", related=[odd]))
+    second = _write(tmp_path, "b.md", story_text("B", related=[{"title": "x"}, {"title": "y"}, odd]))
+    assert parse.read_story(str(first), "a.md").warnings == ("related 1: quality 'many' is not a number; left out",)
+    story = parse.read_story(str(second), "b.md")
+    assert story.warnings == ("related 3: quality 'many' is not a number; left out",)
+    assert story == _reference(second, "b.md", monkeypatch)
+
+
+def test_the_items_kept_are_the_most_recently_used():
+    kept = parse._KeptItems(2)
+    items = [parse._BuiltItem(parse.Article(title=name), 1, ()) for name in "abc"]
+    kept.put(["a", "b"], items[:2])
+    assert kept.get(["a"]) == [items[0]]  # now b is the oldest
+    kept.put(["c"], items[2:])
+    assert kept.get(["a", "b", "c"]) == [items[0], None, items[2]]
+
+
+# Item texts for random files: the common shape, and every way an item's text could read
+# differently alone than in place, or differently in YAML 1.1 and 1.2.
+ITEMS = [
+    "title: Plain title\n  excerpt: \"Quoted excerpt\"\n  publishedDateTime: 2020-06-11T01:00:00Z\n"
+    "  webUrl: \"https://a.example/1\"\n  provider:\n    name: A\n    domain: a.example\n  quality: 70\n",
+    "title: \"Same shape\"\n  publishedDateTime: 2020-06-12T01:00:00Z\n  images:\n    - url: \"https://i.example/1.jpg\"\n"
+    "      width: 640\n      isCached: true\n",
+    "title: yes\n  quality: 0x1f\n  heat: 1_000\n  publishedDateTime: 2020-06-10\n",
+    "title: 'yes'\n  quality: \"12\"\n  excerpt: '2020-06-10'\n",
+    "title: Long plain\n    over two lines\n  excerpt: one\n\n    two\n",
+    "title: \"A quoted text\n    over lines\"\n  quality: many\n",
+    "title: flow\n  provider: {name: F, domain: f.example}\n  images: [{url: \"https://i.example/2\"}]\n",
+    "title: T # a comment\n  # a comment line\n  quality: 5\n",
+    "title: \"say \\\"yes\\\" now\"\n  excerpt: [yes, no]\n",
+    "title: T\n  extraKey: {a: 1, b: [2, 3]}\n  removed: true\n",
+    "title: ~\n  excerpt: null\n",
+    "title: 12:30:00\n  quality: 1e5\n  heat: .inf\n",
+    "title: T\n\n  quality: 3\n\n",  # blank lines inside
+    "title: &anchor T\n",  # an anchor: the whole reading
+    "title: *anchor\n",  # an alias (refers outside the item)
+    "title: \"unclosed\n",  # a text that runs into the next item
+    "title: |\n    block\n",
+    "title: T\n  quality: 5\n  quality: 6\n",  # a duplicate key: the last wins
+    "title: \"tab\tinside\"\n",
+    "title: T\n   - a deeper dash\n",
+]
+QUOTE_FREE = [text for text in ITEMS if not any(mark in text for mark in "\"'&*|\t")]
+
+
+def _random_front(chooser: random.Random) -> str:
+    indent = chooser.choice(["", "  ", "    "])
+    lines = ["title: Story", "publishedDateTime: 2020-06-10T23:46:00Z"]
+    roll = chooser.random()
+    if roll < 0.1:
+        lines.append("excerpt: \"before the list\n  over lines\"")
+    elif roll < 0.2:
+        lines.append("excerpt: \"a text holding what looks like the list")  # closed after it
+    lines.append("related:" + chooser.choice(["", " # items"]))
+    inside_a_text = 0.1 <= roll < 0.2
+    for _ in range(chooser.randint(1, 6)):
+        # Inside a quoted text, items without a quote leave the whole valid: only the cut is wrong.
+        choices = QUOTE_FREE if inside_a_text else ITEMS[:2] if chooser.random() < 0.5 else ITEMS
+        text = chooser.choice(choices).replace("\n  ", "\n" + indent + "  ")
+        lines.append(indent + "- " + text.rstrip("\n"))
+    tail = chooser.random()
+    if inside_a_text:
+        lines.append('end of the text"')
+    elif tail < 0.1:
+        lines.append("related: []")  # another related key: the last wins
+    elif tail < 0.2:
+        lines.append("# a comment at the left")
+    elif tail < 0.3:
+        lines.append("topics: [a, yes]")
+    lines.append('secured: "abc=="')
+    return "\n".join(lines) + "\n"
+
+
+def test_files_made_of_shared_items_read_as_pyyaml_reads_them(tmp_path, monkeypatch):
+    chooser = random.Random(19)
+    served = 0
+    for number in range(600):
+        front = _random_front(chooser)
+        path = _write(tmp_path, f"{number}.md", f"---\n{front}---\n")
+        served += parse._document_of_items(front) is not None
+        assert parse.read_story(str(path), path.name) == _reference(path, path.name, monkeypatch), front
+    assert served > 150  # the kept items served a good part of them
+
+
+def test_a_related_line_inside_a_text_is_no_cut(monkeypatch):
+    # libyaml takes a quoted text whose lines are not indented; so would the head's reading
+    # (here PyYAML's): only the text before the key, read alone, shows the cut is wrong.
+    front = ('title: T\nexcerpt: "a text holding\nrelated:\n  - title: what looks like an item\n'
+             'end of the text"\n')
+    assert parse._is_yaml(front)
+    monkeypatch.setattr(yaml_fast, "load", lambda text, _accepts: parse._load_with_pyyaml(text))
+    assert parse._document_of_items(front) is None

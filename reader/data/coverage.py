@@ -24,6 +24,7 @@ def without_www(host: str) -> str:
     return host.removeprefix("www.")
 
 
+@functools.lru_cache(maxsize=4096)  # a folder has a few hundred outlets, named in every item
 def outlet_key(provider: Provider) -> str:
     """An outlet: its domain without a leading `www.`, else its name; case does not count."""
     return without_www(provider.domain.strip().casefold()) or provider.name.strip().casefold()
@@ -119,15 +120,16 @@ class ArticleGroup(NamedTuple):
         return len(self.members) - 1
 
 
-def _item_keys(article: Article) -> set[tuple[str, ...]]:
-    keys: set[tuple[str, ...]] = {
-        ("url", key) for key in (url_key(article.web_url), url_key(article.amp_web_url),
-                                 url_key(article.cdn_amp_web_url)) if key
-    }
+# By the article itself: the same related items come back in file after file (and a parse
+# in this process gives each repeated text one Article: see parse._KeptItems).
+@functools.lru_cache(maxsize=16_384)
+def _item_keys(article: Article) -> frozenset[tuple[str, ...]]:
+    keys = {("url", key) for key in (url_key(article.web_url), url_key(article.amp_web_url),
+                                     url_key(article.cdn_amp_web_url)) if key}
     outlet, title = outlet_key(article.provider), article.title.strip().casefold()
     if outlet and title:  # a repeat: same outlet, same title
         keys.add(("repeat", outlet, title))
-    return keys
+    return frozenset(keys)
 
 
 def _earliest(articles: Iterable[Article]) -> datetime | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
 import threading
@@ -21,9 +22,8 @@ def verified_figures(story: Story) -> Verified:
     first_group = first_report(story)
     first = outlet_key(first_group.article.provider) if first_group is not None else None
     own, *items = [_article_row(article) for article in (story.article, *story.related)]
-    related = tuple(
-        (position, item.title, item.provider.name, outlet_key(item.provider),
-         url_key(item.web_url), to_epoch(item.published), item.quality, row[1])
+    related = tuple(  # see _article_row for what the row holds
+        (position, item.title, item.provider.name, row[5], row[0], row[4], item.quality, row[1])
         for position, (item, row) in enumerate(zip(story.related, items))
     )
     coverage = "\n".join(f"{item.title}\n{item.excerpt}" for item in story.related)
@@ -32,9 +32,11 @@ def verified_figures(story: Story) -> Verified:
                     own[1] if own[0] else None)
 
 
+@functools.lru_cache(maxsize=16_384)  # by the article: related items repeat across files
 def _article_row(article: Article) -> tuple:
     """What events read of an article, with a digest of it: copies of one URL in
-    different files may differ, and the index keeps each variant once."""
+    different files may differ, and the index keeps each variant once.
+    (url key, variant, title, excerpt, published epoch, outlet, provider name, domain, URL)"""
     fields = (article.title, article.excerpt, to_epoch(article.published), outlet_key(article.provider),
               article.provider.name, article.provider.domain, article.web_url)
     variant = hashlib.blake2b(repr(fields).encode(), digest_size=8).hexdigest()

@@ -25,7 +25,7 @@ import yaml
 from reader.data import yaml_fast
 from reader.data.dates import to_datetime
 from reader.data.discover import DEFAULT_MAX_BYTES
-from reader.data.records import Article, Entry, Image, NotAStory, Problem, Provider, Story, entry_of
+from reader.data.records import ARTICLES_KEPT, Article, Entry, Image, NotAStory, Problem, Provider, Story, entry_of
 from reader.data.sanitize import clean_line, clean_text
 
 try:  # libyaml's C loader is ~10x faster; the pure-Python one is the fallback
@@ -265,10 +265,17 @@ def _document_of_items(front: str) -> dict | None:
 
 
 def _load_block_list(text: str, length: int) -> list:
-    values = yaml_fast.load_list(text, _is_yaml)
+    """Items of a block list whose whole text libyaml took, put together: they are YAML, or
+    the cut between two of them was no real one (a quoted text running over an item's `- `
+    line), and then rapidyaml refuses the text or reads fewer items than were put together."""
+    values = yaml_fast.load_list(text, _taken_whole)
     if len(values) != length:
         raise yaml_fast.Declined
     return values
+
+
+def _taken_whole(_text: str) -> bool:
+    return True
 
 
 def _load_with_pyyaml(front: str) -> object:
@@ -601,7 +608,7 @@ class _KeptItems:
                 self._items.popitem(last=False)
 
 
-_kept_items = _KeptItems(16_384)
+_kept_items = _KeptItems(ARTICLES_KEPT)
 
 
 def require_title(document: dict) -> str:

@@ -33,13 +33,13 @@ def test_an_item_read_before_is_not_parsed_again(tmp_path, monkeypatch):
         shared[2], {"title": "New in b of test_kept_items"}, shared[0], shared[1]]))
     assert isinstance(parse.read_story(str(first), "a.md"), Story)
     parsed: list[str] = []
-    real_load_list = yaml_fast.load_list
+    real_load = yaml_fast.load
 
-    def load_list(text, libyaml_accepts):
+    def load(text, libyaml_accepts):
         parsed.append(text)
-        return real_load_list(text, libyaml_accepts)
+        return real_load(text, libyaml_accepts)
 
-    monkeypatch.setattr(yaml_fast, "load_list", load_list)
+    monkeypatch.setattr(yaml_fast, "load", load)
     story = parse.read_story(str(second), "b.md")
     assert len(parsed) == 1 and "New in b" in parsed[0] and "Shared" not in parsed[0]
     assert [item.title for item in story.related] == [
@@ -135,13 +135,23 @@ def test_files_made_of_shared_items_read_as_pyyaml_reads_them(tmp_path, monkeypa
     assert served > 150  # the kept items served a good part of them
 
 
-def test_a_related_line_inside_a_text_is_no_cut(monkeypatch):
+def _pyyaml_as_the_fast_reading(text: str, _libyaml_accepts) -> object:
+    """A fast reading that takes what libyaml takes (rapidyaml refuses more)."""
+    try:
+        return parse._load_with_pyyaml(text)
+    except parse._Unreadable:
+        raise yaml_fast.Declined from None
+
+
+def test_a_related_line_inside_a_text_is_no_cut(tmp_path, monkeypatch):
     # libyaml takes a quoted text whose lines are not indented; so would the head's reading
     # (here PyYAML's): only the text before the key, read alone, shows the cut is wrong.
-    front = ('title: T\nexcerpt: "a text holding\nrelated:\n  - title: what looks like an item\n'
-             'end of the text"\n')
+    item = "  - title: what looks like an item of test_kept_items"
+    kept = _write(tmp_path, "a.md", f"---\ntitle: A\nrelated:\n{item}\nsecured: s\n---\n")
+    assert parse._document_of_items(parse._split(kept.read_text())[0]) is not None  # now kept
+    front = f'title: T\nexcerpt: "a text holding\nrelated:\n{item}\nend of the text"\n'
     assert parse._is_yaml(front)
-    monkeypatch.setattr(yaml_fast, "load", lambda text, _accepts: parse._load_with_pyyaml(text))
+    monkeypatch.setattr(yaml_fast, "load", _pyyaml_as_the_fast_reading)
     assert parse._document_of_items(front) is None
 
 
@@ -159,3 +169,12 @@ def test_a_quoted_text_running_over_an_item_line_is_read_whole(tmp_path, monkeyp
     story = parse.read_story(str(path), "b.md")
     assert [item.title for item in story.related] == ["abc - x: it", "x"]
     assert story == _reference(path, "b.md", monkeypatch)
+
+
+def test_fewer_items_read_than_were_cut_is_no_cut(monkeypatch):
+    # rapidyaml refuses a quoted text running over an item's line; a reading that takes it
+    # (here PyYAML's) reads two items where the cut made three: the count declines the cut.
+    front = "title: T\nrelated:\n  - title: 'abc\n  - y: its'\n  - title: y\nsecured: s\n"
+    monkeypatch.setattr(yaml_fast, "load", _pyyaml_as_the_fast_reading)
+    assert len(parse._load_with_pyyaml(front)["related"]) == 2
+    assert parse._document_of_items(front) is None

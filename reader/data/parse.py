@@ -249,12 +249,19 @@ def _document_of_items(front: str) -> dict | None:
     # Each item is `{indent}- ` and its text: the first part is the key's line.
     texts = [cut.indent + "- " + text for text in cut.block.split("\n" + cut.indent + "- ")[1:]]
     items = _kept_items.get(texts)
+    missing = [text for text, item in zip(texts, items) if item is None]
+    # The file without its kept items, read once: what is left of a text libyaml took whole
+    # (top-level keys, items of a block list) is YAML too, unless a cut between two items was
+    # no real one (a quoted text running over an item's `- ` line); then rapidyaml refuses the
+    # text, or reads fewer items than were left.
+    left = cut.before + ("related:\n" + "\n".join(missing) + "\n" if missing else "") + cut.after
     try:
-        document = yaml_fast.load(cut.before + cut.after, _is_yaml)
-        missing = [text for text, item in zip(texts, items) if item is None]
+        document = yaml_fast.load(left, _taken_whole)
         if missing:
-            # Items of the block, put together, read as a block list of them does in place.
-            built = [_built_item(value) for value in _load_block_list("\n".join(missing), len(missing))]
+            values = document.pop("related", None)
+            if not isinstance(values, list) or len(values) != len(missing):
+                return None
+            built = [_built_item(value) for value in values]
             _kept_items.put(missing, built)
             fresh = iter(built)
             items = [next(fresh) if item is None else item for item in items]
@@ -264,17 +271,8 @@ def _document_of_items(front: str) -> dict | None:
     return document
 
 
-def _load_block_list(text: str, length: int) -> list:
-    """Items of a block list whose whole text libyaml took, put together: they are YAML, or
-    the cut between two of them was no real one (a quoted text running over an item's `- `
-    line), and then rapidyaml refuses the text or reads fewer items than were put together."""
-    values = yaml_fast.load_list(text, _taken_whole)
-    if len(values) != length:
-        raise yaml_fast.Declined
-    return values
-
-
 def _taken_whole(_text: str) -> bool:
+    """For a text whose libyaml reading is known: a part of one it took whole."""
     return True
 
 

@@ -234,26 +234,11 @@ def _title_of(tree) -> dict:
     return {"title": _resolved(text) if text else None}  # an empty plain value is null
 
 
-def load(front: str, libyaml_accepts) -> dict:
-    """The document, a mapping, as PyYAML would build it; Declined when unsure.
+def load(front: str, libyaml_accepts) -> object:
+    """The document, as PyYAML would build it; Declined when unsure.
 
     `libyaml_accepts(front)` says whether libyaml parses the text.
     """
-    document = _load_any(front, libyaml_accepts)
-    if not isinstance(document, dict):
-        raise Declined  # PyYAML's reading names what it is
-    return document
-
-
-def load_list(text: str, libyaml_accepts) -> list:
-    """A document that is a list, as PyYAML would build it; Declined when unsure."""
-    document = _load_any(text, libyaml_accepts)
-    if not isinstance(document, list):
-        raise Declined
-    return document
-
-
-def _load_any(front: str, libyaml_accepts) -> object:
     tree = _tree(front, libyaml_accepts)
     try:
         root = tree.root_id()
@@ -291,4 +276,6 @@ def _load_any(front: str, libyaml_accepts) -> object:
             raise
         except Exception:  # noqa: BLE001 - PyYAML's own reading reports it (a depth, a value)
             raise Declined from None
+    if not isinstance(document, dict):
+        raise Declined  # PyYAML's reading names what it is
     return document

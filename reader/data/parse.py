@@ -235,7 +235,8 @@ def _document_of_items(front: str) -> dict | None:
     (the text before the related key stands on its own, so that key is no line
     of a text running over lines; no other related key can win over it), and
     when nothing in the item refers outside it (anchors, aliases and tags are
-    declined by yaml_fast): each item then parses alone as it does in place.
+    declined by yaml_fast): each item then reads, alone or beside others, as it
+    does in place.
     """
     if yaml_fast.ryml is None:
         return None  # the reference reading: nothing kept from the fast one

@@ -245,7 +245,7 @@ def _document_of_items(front: str) -> dict | None:
         return None
     if _ANY_RELATED_KEY.search("\n" + cut.before) or _ANY_RELATED_KEY.search("\n" + cut.after):
         return None
-    if not _is_yaml(front) or (cut.before and not _is_yaml(cut.before)):
+    if not _is_yaml(front) or not cut.key_line_is_a_key():
         return None
     # Each item is `{indent}- ` and its text: the first part is the key's line.
     texts = [cut.indent + "- " + text for text in cut.block.split("\n" + cut.indent + "- ")[1:]]
@@ -771,15 +771,12 @@ def _read_without_related(front: str) -> tuple[dict | None, int]:
     split = _split_related(front)
     if split is None:
         return None, 0
-    before, block, after, count, _indent = split
-    head = before + after
+    head = split.before + split.after
     if _maybe_deep(head):  # only the head is composed here; the block is only counted
         return None, 0
-    # `before` must stand on its own, or the related line may be inside a
-    # quoted text that runs over several lines.
-    if block and before and not _is_yaml(before):
+    if not split.key_line_is_a_key():
         return None, 0
-    return _load_keys(head, _ENTRY_KEYS, refuse="related" if block else None), count
+    return _load_keys(head, _ENTRY_KEYS, refuse="related" if split.block else None), split.items
 
 
 def _load_keys(text: str, keys: frozenset[str], refuse: str | None) -> dict | None:
@@ -836,6 +833,11 @@ class _RelatedCut(NamedTuple):
     after: str  # what follows the block
     items: int
     indent: str  # what precedes each item's `- `
+
+    def key_line_is_a_key(self) -> bool:
+        """Whether the related line is a key of the document, not a line of a quoted text
+        running over several lines: the text before it stands on its own."""
+        return not self.block or not self.before or _is_yaml(self.before)
 
 
 def _split_related(front: str) -> _RelatedCut | None:

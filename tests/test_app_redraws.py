@@ -209,6 +209,73 @@ async def test_rows_a_key_scrolls_to_are_rendered_before_the_key(make_folder, mo
         assert story_list.cursor == 0
 
 
+async def test_rows_ahead_are_rendered_after_the_key_s_frame_not_before_it(make_folder, monkeypatch):
+    # Rendering the rows the next key may need is for the wait between keys: before the key's
+    # own frame it only delays it.
+    from textual.screen import Screen
+
+    from reader.widgets.row_list import RowList
+
+    app = make_app(make_folder(many_stories(200)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        happened: list[str] = []
+        prepare, refresh = RowList._prepare_near, Screen._compositor_refresh
+
+        def noted_prepare(row_list):
+            if row_list is story_list:
+                happened.append("rows ahead")
+            return prepare(row_list)
+
+        def noted_frame(screen):
+            if story_list in screen._dirty_widgets:
+                happened.append("frame")
+            return refresh(screen)
+
+        monkeypatch.setattr(RowList, "_prepare_near", noted_prepare)
+        monkeypatch.setattr(Screen, "_compositor_refresh", noted_frame)
+        for key in ("j", "pagedown", "j", "k"):
+            await settle(pilot, app)
+            happened.clear()
+            await pilot.press(key)
+            await settle(pilot, app)
+            assert "rows ahead" in happened and "frame" in happened, (key, happened)
+            assert happened.index("frame") < happened.index("rows ahead"), (key, happened)
+
+
+async def test_a_row_is_a_few_segments_and_reads_as_before(make_folder):
+    # Each segment goes to the terminal with its full colours: a row of one segment a cell and
+    # one a space wrote twice as much at every key that scrolled.
+    app = make_app(make_folder(many_stories(30)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        width = story_list.scrollable_content_region.width
+        for index, state in ((0, "cursor"), (1, ""), (2, "blurred")):
+            strip = story_list._render_row(index, width, state)
+            row = story_list.source.row(index)
+            assert strip.cell_length == width
+            assert strip.text.split() == " ".join(row.cells).split(), index  # every cell, in order
+            # unread (bold) mark and title, dim outlet and date, the count: three looks
+            assert len(list(strip)) <= 4, [segment.text for segment in strip]
+            base = story_list._look(state)
+            assert {segment.style.bgcolor for segment in strip} == {base.bgcolor}
+
+
+def test_a_space_keeps_the_row_s_look_beside_a_style_that_draws_on_it():
+    from rich.style import Style
+
+    from reader.widgets.row_list import _blank_alike
+
+    base = Style(color="white", bgcolor="black")
+    assert _blank_alike(base + Style(bold=True), base)
+    assert _blank_alike(base + Style(color="grey50"), base)
+    assert not _blank_alike(base + Style(underline=True), base)
+    assert not _blank_alike(base + Style(reverse=True), base)
+    assert not _blank_alike(base + Style(bgcolor="blue"), base)
+
+
 def test_the_app_hands_the_interpreter_over_every_millisecond(monkeypatch):
     # Background threads run Python for seconds: a key must not wait 5 ms at each step to its frame.
     import sys

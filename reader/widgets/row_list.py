@@ -39,6 +39,15 @@ def scroll_over(view: ScrollView, size: Size) -> None:
     view.refresh()
 
 
+def _blank_alike(style: Style, base: Style) -> bool:
+    """Whether a space drawn in `style` looks as one drawn in `base`: same background, nothing
+    drawn across the cell."""
+    return (style.bgcolor == base.bgcolor and not (
+        style.underline or style.underline2 or style.strike or style.overline or style.reverse
+        or style.blink or style.blink2 or style.conceal or style.frame or style.encircle)
+        and style.link == base.link)
+
+
 class Column(NamedTuple):
     """A column of the list: a fixed width, or 0 to take what is left."""
 
@@ -255,13 +264,24 @@ class RowList(ScrollView, can_focus=True):
         flexible = max(1, width - fixed - 1)
         dim = self._look("dim")
         emphasis = self._look(row.emphasis) if row.emphasis else Style()
-        segments = [Segment(" ", base)]
+        # The spaces between cells take a neighbour's style where it looks the same on a space:
+        # a row is then a few segments, not one a cell and one a space, and what a key writes to
+        # the terminal (each segment its full colours) is less than half of it.
+        segments = []
+        gap = " "
         for column, text in shown:
             size = column.width or flexible
             style = base + emphasis + (dim if column.dim else Style())
-            segments.append(Segment(fit(text, size, column.align), style))
-            segments.append(Segment(" ", base))
-        return Strip(segments).adjust_cell_length(width, base)
+            text = fit(text, size, column.align)
+            if _blank_alike(style, base):
+                segments.append(Segment(gap + text + " ", style))
+                gap = ""
+            else:
+                segments += [Segment(gap, base), Segment(text, style)] if gap else [Segment(text, style)]
+                gap = " "
+        if gap:
+            segments.append(Segment(gap, base))
+        return Strip(Segment.simplify(segments)).adjust_cell_length(width, base)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -278,12 +298,16 @@ class RowList(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ rows ahead
 
     _ROWS_A_TURN = 8  # rows rendered between two looks at the keys
+    # A move's frame is drawn within a few milliseconds. (call_after_refresh is no "after": the
+    # screen runs its callbacks when it is idle with nothing to draw, which it is until the
+    # list's own refresh reaches it, so the rows ahead were rendered before the key's frame.)
+    _PREPARE_AFTER = 0.02
 
     def _prepare_soon(self) -> None:
         """After the next frame, render the rows the next move may scroll to."""
         if not self._preparing and self.is_attached:
             self._preparing = True
-            self.call_after_refresh(self._prepare_near)
+            self.set_timer(self._PREPARE_AFTER, self._prepare_near)
 
     def _prepare_near(self) -> None:
         """Render a page of rows above the screen and below it, and the cursor's look of the rows

@@ -26,6 +26,16 @@ def private_dirs(tmp_path_factory, monkeypatch):
     time.tzset()
 
 
+@pytest.fixture(params=["one story at a time", "in bulk"])
+def reading_process(request, monkeypatch) -> str:
+    """Read as the app's own process reads (nothing kept) and as a helper does (related
+    articles kept from file to file: reader.data.kept)."""
+    from reader.data import kept
+
+    monkeypatch.setattr(kept, "_keeping", request.param == "in bulk")
+    return request.param
+
+
 @pytest.fixture
 def real_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():

@@ -420,6 +420,29 @@ def test_helpers_beside_the_app_read_at_a_lower_priority(beside_a_screen):
     assert notices == [] and taken == [(True, min(19, usual + 10) if beside_a_screen else usual)]
 
 
+def keeping_in_a_helper(chunk, max_bytes):
+    from reader.data.kept import keeping_articles
+
+    return [keeping_articles()]
+
+
+@pytest.mark.parametrize("beside_a_screen", [True, False])
+def test_helpers_keep_the_articles_they_read_and_this_process_does_not(beside_a_screen):
+    # Helpers read files in bulk, where the same related items come back file after file; the
+    # app's own process reads a story at a time, and would keep them for nothing.
+    from reader.data.kept import keeping_articles
+    from reader.data.readers import Readers
+
+    readers = Readers(keeping_in_a_helper, 0, 1, [], here_first=0, beside_a_screen=beside_a_screen)
+    taken: list = []
+    try:
+        readers.submit([0], taken.extend)
+        readers.drain(taken.extend)
+    finally:
+        readers.close()
+    assert taken == [True] and not keeping_articles()
+
+
 def test_a_scan_started_while_another_runs_waits_for_it(folder, monkeypatch):
     """The app starts a scan when the folder changes, and the one before may still be computing
     events (it stops only where it checks): the second waits, or what it notes for the events

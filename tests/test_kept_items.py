@@ -13,6 +13,29 @@ from reader.data.records import Problem, Story
 pytestmark = pytest.mark.skipif(yaml_fast.ryml is None, reason="rapidyaml (module ryml) is not installed here")
 
 
+@pytest.fixture(autouse=True)
+def keeping(monkeypatch):
+    """Read as the helpers read: they keep the articles they have read."""
+    from reader.data import kept
+
+    monkeypatch.setattr(kept, "_keeping", True)
+
+
+def test_a_process_that_reads_a_story_at_a_time_keeps_nothing(tmp_path, monkeypatch):
+    from reader.data import kept
+
+    kept_here = parse._KeptItems(10)
+    monkeypatch.setattr(parse, "_kept_items", kept_here)
+    path = _write(tmp_path, "a.md", story_text("A", related=[{"title": "Kept nowhere of test_kept_items"}]))
+    monkeypatch.setattr(kept, "_keeping", False)
+    story = parse.read_story(str(path), "a.md")
+    assert isinstance(story, Story) and [item.title for item in story.related] == ["Kept nowhere of test_kept_items"]
+    assert not kept_here._items
+    monkeypatch.setattr(kept, "_keeping", True)
+    assert parse.read_story(str(path), "a.md") == story
+    assert len(kept_here._items) == 1
+
+
 def _reference(path, rel: str, monkeypatch) -> Story | Problem:
     with monkeypatch.context() as patch:
         patch.setattr(yaml_fast, "ryml", None)  # PyYAML alone, and nothing kept is used

@@ -118,7 +118,7 @@ def test_tricky_front_matter_reads_as_pyyaml_reads_it(name):
 
 
 @pytest.mark.parametrize("name", list(TRICKY))
-def test_tricky_files_give_the_same_story_or_problem(tmp_path, monkeypatch, name):
+def test_tricky_files_give_the_same_story_or_problem(tmp_path, monkeypatch, name, reading_process):
     path = tmp_path / "s.md"
     path.write_bytes(("---\n" + TRICKY[name] + "---\nbody\n").encode("utf-8"))
     fast = parse.read_story(str(path), "s.md")
@@ -184,7 +184,7 @@ def test_seeds_read_fast_and_alike():
 
 
 @pytest.mark.parametrize("name", [name for name, case in HOSTILE_CASES.items() if case[2] != "other"])
-def test_hostile_files_give_the_same_verdict_with_both_engines(tmp_path, monkeypatch, name):
+def test_hostile_files_give_the_same_verdict_with_both_engines(tmp_path, monkeypatch, name, reading_process):
     content, filename, _outcome, _detail = HOSTILE_CASES[name]
     path = tmp_path / filename
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
@@ -195,7 +195,7 @@ def test_hostile_files_give_the_same_verdict_with_both_engines(tmp_path, monkeyp
     assert isinstance(fast, (Story, Problem))
 
 
-def test_the_real_sample_reads_alike_and_fast(real_corpus, monkeypatch):
+def test_the_real_sample_reads_alike_and_fast(real_corpus, monkeypatch, reading_process):
     files = sorted(path for path in real_corpus.iterdir() if path.is_file())
     served = sum(_check_front(_front_of(path.read_text(encoding="utf-8"))) for path in files)
     assert served >= 0.95 * len(files)  # the sample is the common shape: nearly all of it is read fast

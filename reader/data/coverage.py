@@ -14,7 +14,8 @@ from datetime import datetime, timedelta, timezone
 from typing import NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
-from reader.data.records import ARTICLES_KEPT, Article, Provider, Story
+from reader.data.kept import by_article
+from reader.data.records import Article, Provider, Story
 
 # --------------------------------------------------------------------------- keys
 
@@ -120,9 +121,7 @@ class ArticleGroup(NamedTuple):
         return len(self.members) - 1
 
 
-# By the article itself: the same related items come back in file after file (and a parse
-# in this process gives each repeated text one Article: see parse._KeptItems).
-@functools.lru_cache(maxsize=ARTICLES_KEPT)
+@by_article
 def _item_keys(article: Article) -> frozenset[tuple[str, ...]]:
     keys = {("url", key) for key in (url_key(article.web_url), url_key(article.amp_web_url),
                                      url_key(article.cdn_amp_web_url)) if key}

@@ -25,7 +25,8 @@ import yaml
 from reader.data import yaml_fast
 from reader.data.dates import to_datetime
 from reader.data.discover import DEFAULT_MAX_BYTES
-from reader.data.records import ARTICLES_KEPT, Article, Entry, Image, NotAStory, Problem, Provider, Story, entry_of
+from reader.data.kept import ARTICLES_KEPT, keeping_articles
+from reader.data.records import Article, Entry, Image, NotAStory, Problem, Provider, Story, entry_of
 from reader.data.sanitize import clean_line, clean_text
 
 try:  # libyaml's C loader is ~10x faster; the pure-Python one is the fallback
@@ -238,8 +239,8 @@ def _document_of_items(front: str) -> dict | None:
     declined by yaml_fast): each item then reads, alone or beside others, as it
     does in place.
     """
-    if yaml_fast.ryml is None:
-        return None  # the reference reading: nothing kept from the fast one
+    if yaml_fast.ryml is None or not keeping_articles():
+        return None  # the reference reading, or a process that reads a story at a time
     cut = _split_related(front)
     if cut is None or not cut.block:
         return None
@@ -583,14 +584,13 @@ def _built_item(value: object) -> _BuiltItem:
 
 
 class _KeptItems:
-    """Related items built from their text alone, by that exact text, in this process: a
-    folder's topic streams list the same articles again and again (the real sample's 14,862
-    items are 2,700 distinct texts). The most recently used are kept."""
+    """Related items built from their text alone, by that exact text, in a process that keeps
+    articles (see reader.data.kept). The most recently used are kept."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._items: collections.OrderedDict[str, _BuiltItem] = collections.OrderedDict()
-        self._lock = threading.Lock()  # a scan's thread and the story loader's read side by side
+        self._lock = threading.Lock()  # a process may read stories on several threads
 
     def get(self, texts: list[str]) -> list[_BuiltItem | None]:
         with self._lock:

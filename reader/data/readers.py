@@ -231,14 +231,19 @@ def _start_resource_tracker() -> None:
         sys.stderr = captured
 
 
-def _yield_to_the_screen() -> None:
-    """Helpers beside the app read at a lower priority: with as many helpers as cores, the
-    process that takes keys and draws would otherwise wait its turn for a core. (From the
-    command line nothing is drawn meanwhile, and the command waits for them.)"""
-    try:
-        os.nice(_HELPER_NICENESS)
-    except OSError:
-        pass  # not allowed here: they read at the usual priority
+def _start_helper(beside_a_screen: bool) -> None:
+    """A helper reads files in bulk: it keeps the related articles it reads (reader.data.kept).
+    Beside the app it reads at a lower priority: with as many helpers as cores, the process
+    that takes keys and draws would otherwise wait its turn for a core. (From the command line
+    nothing is drawn meanwhile, and the command waits for them.)"""
+    from reader.data.kept import keep_articles
+
+    keep_articles()
+    if beside_a_screen:
+        try:
+            os.nice(_HELPER_NICENESS)
+        except OSError:
+            pass  # not allowed here: they read at the usual priority
 
 
 def _start_pool(workers: int, lower_priority: bool):
@@ -247,7 +252,7 @@ def _start_pool(workers: int, lower_priority: bool):
         from concurrent.futures import ProcessPoolExecutor
 
         _start_resource_tracker()
-        initializer = _yield_to_the_screen if lower_priority else None
-        return ProcessPoolExecutor(workers, mp_context=_helper_context(), initializer=initializer), ""
+        return ProcessPoolExecutor(workers, mp_context=_helper_context(), initializer=_start_helper,
+                                   initargs=(lower_priority,)), ""
     except (OSError, ValueError, ImportError) as error:
         return None, f"Reading in one process, slower: helper processes did not start ({error})."

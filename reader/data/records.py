@@ -29,10 +29,6 @@ class Image(NamedTuple):
     title: str = ""
 
 
-# How many related articles a process keeps, and what is worked out of each (parse._KeptItems,
-# coverage._item_keys, the index's article rows): ~4.7 KB each, so ~19 MB at most.
-ARTICLES_KEPT = 4096
-
 
 class Article(NamedTuple):
     """One outlet's article: a story's own fields, or one item of its related coverage."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import sqlite3
 import threading
@@ -12,7 +11,8 @@ from reader.data.coverage import distinct_outlets, first_report, outlet_key, url
 from reader.data.dates import to_epoch
 from reader.data.index.connections import Transaction, guarded, writer_connection
 from reader.data.index.schema import KIND_OTHER, KIND_PROBLEM, KIND_STORY, STORY_PARTS, search_rowid, story_key
-from reader.data.records import ARTICLES_KEPT, Article, Entry, Problem, Provider, Story, Verified
+from reader.data.kept import by_article
+from reader.data.records import Article, Entry, Problem, Provider, Story, Verified
 
 _IDS_PER_QUERY = 500  # SQLite's limit on parameters is higher, but not everywhere
 
@@ -32,7 +32,7 @@ def verified_figures(story: Story) -> Verified:
                     own[1] if own[0] else None)
 
 
-@functools.lru_cache(maxsize=ARTICLES_KEPT)  # by the article: related items repeat across files
+@by_article
 def _article_row(article: Article) -> tuple:
     """What events read of an article, with a digest of it: copies of one URL in
     different files may differ, and the index keeps each variant once.

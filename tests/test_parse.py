@@ -299,6 +299,27 @@ def test_read_entry_agrees_with_read_story(tmp_path, shape, crlf):
     _agree(tmp_path, RELATED_SHAPES[shape], crlf)
 
 
+@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+def test_the_list_pass_cuts_the_bytes_where_the_full_parse_cuts_the_text(crlf):
+    # The list pass cuts a file's bytes, the full parse its text: one cut, two kinds of string.
+    from reader.data.parse import _split, _split_related
+
+    texts = ["---\n" + RELATED_SHAPES[shape] + "---\nbody\n" for shape in RELATED_SHAPES]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.iterdir())]
+    for text in texts:
+        if crlf:
+            text = text.replace("\n", "\r\n")
+        front, body = _split(text)
+        assert _split(text.encode()) == (front.encode(), body.encode())
+        cut = _split_related(front)
+        in_bytes = _split_related(front.encode())
+        if cut is None:
+            assert in_bytes is None, text
+        else:
+            assert in_bytes == cut._replace(before=cut.before.encode(), block=cut.block.encode(),
+                                            after=cut.after.encode(), indent=cut.indent.encode()), text
+
+
 def test_agreement_spot_checks(tmp_path):
     assert len(_agree(tmp_path, RELATED_SHAPES["duplicate_key"]).related) == 2  # last key wins
     assert _agree(tmp_path, RELATED_SHAPES["in_excerpt_quoted"]).related == ()

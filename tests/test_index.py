@@ -404,18 +404,24 @@ def niceness_in_a_helper(chunk, max_bytes):
     return [(multiprocessing.parent_process() is not None, os.nice(0))]
 
 
-@pytest.mark.parametrize("beside_a_screen", [True, False])
-def test_helpers_beside_the_app_read_at_a_lower_priority(beside_a_screen):
+def _read_in_one_helper(function, beside_a_screen: bool) -> tuple[list, list[str]]:
+    """(what `function` gave in a helper process, the notices)."""
     from reader.data.readers import Readers
 
     notices: list[str] = []
-    readers = Readers(niceness_in_a_helper, 0, 1, notices, here_first=0, beside_a_screen=beside_a_screen)
+    readers = Readers(function, 0, 1, notices, here_first=0, beside_a_screen=beside_a_screen)
     taken: list = []
     try:
         readers.submit([0], taken.extend)
         readers.drain(taken.extend)
     finally:
         readers.close()
+    return taken, notices
+
+
+@pytest.mark.parametrize("beside_a_screen", [True, False])
+def test_helpers_beside_the_app_read_at_a_lower_priority(beside_a_screen):
+    taken, notices = _read_in_one_helper(niceness_in_a_helper, beside_a_screen)
     usual = os.nice(0)
     assert notices == [] and taken == [(True, min(19, usual + 10) if beside_a_screen else usual)]
 
@@ -431,16 +437,9 @@ def test_helpers_keep_the_articles_they_read_and_this_process_does_not(beside_a_
     # Helpers read files in bulk, where the same related items come back file after file; the
     # app's own process reads a story at a time, and would keep them for nothing.
     from reader.data.kept import keeping_articles
-    from reader.data.readers import Readers
 
-    readers = Readers(keeping_in_a_helper, 0, 1, [], here_first=0, beside_a_screen=beside_a_screen)
-    taken: list = []
-    try:
-        readers.submit([0], taken.extend)
-        readers.drain(taken.extend)
-    finally:
-        readers.close()
-    assert taken == [True] and not keeping_articles()
+    taken, notices = _read_in_one_helper(keeping_in_a_helper, beside_a_screen)
+    assert notices == [] and taken == [True] and not keeping_articles()
 
 
 def test_a_scan_started_while_another_runs_waits_for_it(folder, monkeypatch):

@@ -21,9 +21,9 @@ _keeping = False
 Result = TypeVar("Result")
 
 
-def keep_articles(keep: bool = True) -> None:
+def keep_articles() -> None:
     global _keeping
-    _keeping = keep
+    _keeping = True
 
 
 def keeping_articles() -> bool:
@@ -39,5 +39,4 @@ def by_article(function: Callable[[object], Result]) -> Callable[[object], Resul
     def kept_or_worked_out(article):
         return remembered(article) if _keeping else function(article)
 
-    kept_or_worked_out.cache_clear = remembered.cache_clear
     return kept_or_worked_out

@@ -111,7 +111,6 @@ class _Patterns(NamedTuple):
 
 
 _PATTERNS = {str: _Patterns.of(str), bytes: _Patterns.of(bytes)}
-_ANY_RELATED_KEY = _PATTERNS[str].any_related_key
 
 
 class _Unreadable(Exception):
@@ -284,7 +283,8 @@ def _document_of_items(front: str) -> dict | None:
     cut = _split_related(front)
     if cut is None or not cut.block:
         return None
-    if _ANY_RELATED_KEY.search("\n" + cut.before) or _ANY_RELATED_KEY.search("\n" + cut.after):
+    any_related_key = _PATTERNS[str].any_related_key
+    if any_related_key.search("\n" + cut.before) or any_related_key.search("\n" + cut.after):
         return None
     if not _is_yaml(front) or not cut.key_line_is_a_key():
         return None

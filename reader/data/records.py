@@ -29,7 +29,6 @@ class Image(NamedTuple):
     title: str = ""
 
 
-
 class Article(NamedTuple):
     """One outlet's article: a story's own fields, or one item of its related coverage."""
 

@@ -97,17 +97,19 @@ class _Patterns(NamedTuple):
 
     @classmethod
     def of(cls, kind: type) -> "_Patterns":
-        def compiled(source: str) -> re.Pattern:
-            return re.compile(source if kind is str else source.encode())
-
         newline, line_ends, item_mark = ("\n", "\r\n", "- ") if kind is str else (b"\n", b"\r\n", b"- ")
         return cls(newline, line_ends, item_mark,
-                   compiled(r"\n(?:---|\.\.\.)[ \t]*(?=\r?\n|$)"),
-                   compiled(r"\nrelated[ \t]*:[ \t]*(?:#[^\n]*)?(?=\r?\n)"),
-                   compiled(r"\n[\"']?related[\"']?[ \t]*:"),
-                   compiled(r"\s*(?:#.*\n\s*)*[\[{!&*]"),
-                   compiled(r"[^\s#-]|-\S"),
-                   compiled(r"\r?\n( *)- "))
+                   _compiled(r"\n(?:---|\.\.\.)[ \t]*(?=\r?\n|$)", kind),
+                   _compiled(r"\nrelated[ \t]*:[ \t]*(?:#[^\n]*)?(?=\r?\n)", kind),
+                   _compiled(r"\n[\"']?related[\"']?[ \t]*:", kind),
+                   _compiled(r"\s*(?:#.*\n\s*)*[\[{!&*]", kind),
+                   _compiled(r"[^\s#-]|-\S", kind),
+                   _compiled(r"\r?\n( *)- ", kind))
+
+
+def _compiled(source: str, kind: type) -> re.Pattern:
+    """A pattern for a text (kind str) or for its bytes (kind bytes)."""
+    return re.compile(source if kind is str else source.encode())
 
 
 _PATTERNS = {str: _Patterns.of(str), bytes: _Patterns.of(bytes)}
@@ -871,11 +873,10 @@ def _block_patterns(indent: str | bytes) -> tuple[re.Pattern, re.Pattern]:
     """For a related block whose items start with `indent` + "- " (spaces; a text's or
     bytes'): (a line that is neither an item, nor inside one, nor blank; an item that does
     not start as a `key:` mapping, as every real one does)."""
-    spaces = indent if isinstance(indent, str) else indent.decode("ascii")
-    sources = (r"\n(?!" + spaces + r"- |" + spaces + r" |\r?\n)",
-               r"\n" + spaces + r"- (?![A-Za-z_][\w-]*[ \t]*:(?:[ \t]|\r?\n|$))")
-    other_line, not_a_mapping = (re.compile(source if isinstance(indent, str) else source.encode())
-                                 for source in sources)
+    kind = type(indent)
+    spaces = indent if kind is str else indent.decode("ascii")
+    other_line = _compiled(r"\n(?!" + spaces + r"- |" + spaces + r" |\r?\n)", kind)
+    not_a_mapping = _compiled(r"\n" + spaces + r"- (?![A-Za-z_][\w-]*[ \t]*:(?:[ \t]|\r?\n|$))", kind)
     return other_line, not_a_mapping
 
 

@@ -790,13 +790,11 @@ def read_entry(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Entry
     # The file is cut as bytes (see _Patterns) and only its head is decoded to be parsed; the
     # whole is still decoded once, for a verdict on its UTF-8 that does not wait for the full parse.
     text = data[start:]
-    if not text.isascii():
-        _decoded(data, start)
+    decoded = None if text.isascii() else _decoded(data, start)
     front, _body = _split(text)
     fields, count = _read_without_related(front)
     if fields is None:
-        text = _decoded(data, start)
-        front, body = _split(text)
+        front, body = _split(_decoded(data, start) if decoded is None else decoded)
         story = build_story(_load_yaml(front), rel, body, len(front))
         return entry_of(story)
     title = require_title(fields)

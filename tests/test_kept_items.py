@@ -84,10 +84,35 @@ def test_a_kept_item_s_warnings_name_its_place(tmp_path, monkeypatch):
 def test_the_items_kept_are_the_most_recently_used():
     kept = parse._KeptItems(2)
     items = [parse._BuiltItem(parse.Article(title=name), 1, ()) for name in "abc"]
-    kept.put(["a", "b"], items[:2])
-    assert kept.get(["a"]) == [items[0]]  # now b is the oldest
-    kept.put(["c"], items[2:])
-    assert kept.get(["a", "b", "c"]) == [items[0], None, items[2]]
+    a, b, c = kept.keys(["a", "b", "c"])
+    kept.put([a, b], items[:2])
+    assert kept.get([a]) == [items[0]]  # now b is the oldest
+    kept.put([c], items[2:])
+    assert kept.get([a, b, c]) == [items[0], None, items[2]]
+
+
+
+def test_a_kept_item_is_found_by_its_text_but_does_not_hold_it():
+    # What is kept is what was built of an item, not its text: an item's YAML is ~1.5 KB (more
+    # with a character beyond Latin-1), about as much as everything built of it.
+    import tracemalloc
+
+    kept = parse._KeptItems(4)
+    items = [parse._BuiltItem(parse.Article(title=f"{number}"), 1, ()) for number in range(3)]
+
+    def texts() -> list[str]:
+        return [f"title: item {number} of test_kept_items\n" + "  excerpt: 😀 " * 2000 for number in range(3)]
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept.put(kept.keys(texts()), items)  # the texts are given, and let go of
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept.get(kept.keys(texts())) == items
+    assert kept.get(kept.keys([texts()[0] + " "])) == [None]
+    assert held < 1500  # the three texts take ~300 KB
 
 
 # Item texts for random files: the common shape, and every way an item's text could read

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Callable
 from typing import TypeVar
 
-ARTICLES_KEPT = 4096  # ~4.7 KB each with what is worked out of it: ~19 MB at most
+ARTICLES_KEPT = 16384  # ~3.6 KB each with what is worked out of it: ~60 MB at most, while a helper reads
 
 _keeping = False
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import errno
 import functools
+import hashlib
 import os
 import re
 import stat
@@ -292,7 +293,8 @@ def _document_of_items(front: str) -> dict | None:
         return None
     # Each item is `{indent}- ` and its text: the first part is the key's line.
     texts = [cut.indent + "- " + text for text in cut.block.split("\n" + cut.indent + "- ")[1:]]
-    items = _kept_items.get(texts)
+    keys = _kept_items.keys(texts)
+    items = _kept_items.get(keys)
     missing = [text for text, item in zip(texts, items) if item is None]
     # The file without its kept items, read once: what is left of a text libyaml took whole
     # (top-level keys, items of a block list) is YAML too, unless a cut between two items was
@@ -306,7 +308,7 @@ def _document_of_items(front: str) -> dict | None:
             if not isinstance(values, list) or len(values) != len(missing):
                 return None
             built = [_built_item(value) for value in values]
-            _kept_items.put(missing, built)
+            _kept_items.put([key for key, item in zip(keys, items) if item is None], built)
             fresh = iter(built)
             items = [next(fresh) if item is None else item for item in items]
     except yaml_fast.Declined:
@@ -627,24 +629,33 @@ def _built_item(value: object) -> _BuiltItem:
 
 class _KeptItems:
     """Related items built from their text alone, by that exact text, in a process that keeps
-    articles (see reader.data.kept). The most recently used are kept."""
+    articles (see reader.data.kept). The most recently used are kept.
+
+    An item is found by a digest of its text, not the text: the text is about as large as all
+    that is built of it (more with a character beyond Latin-1), and holding it would halve the
+    items kept in the same memory."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: collections.OrderedDict[str, _BuiltItem] = collections.OrderedDict()
+        self._items: collections.OrderedDict[bytes, _BuiltItem] = collections.OrderedDict()
         self._lock = threading.Lock()  # a process may read stories on several threads
 
-    def get(self, texts: list[str]) -> list[_BuiltItem | None]:
+    @staticmethod
+    def keys(texts: list[str]) -> list[bytes]:
+        """What finds each text's item: a digest of the text."""
+        return [hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest() for text in texts]
+
+    def get(self, keys: list[bytes]) -> list[_BuiltItem | None]:
         with self._lock:
-            found = [self._items.get(text) for text in texts]
-            for text, item in zip(texts, found):
+            found = [self._items.get(key) for key in keys]
+            for key, item in zip(keys, found):
                 if item is not None:
-                    self._items.move_to_end(text)
+                    self._items.move_to_end(key)
         return found
 
-    def put(self, texts: list[str], items: list[_BuiltItem]) -> None:
+    def put(self, keys: list[bytes], items: list[_BuiltItem]) -> None:
         with self._lock:
-            self._items.update(zip(texts, items))
+            self._items.update(zip(keys, items))
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 

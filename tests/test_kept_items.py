@@ -91,7 +91,6 @@ def test_the_items_kept_are_the_most_recently_used():
     assert kept.get([a, b, c]) == [items[0], None, items[2]]
 
 
-
 def test_a_kept_item_is_found_by_its_text_but_does_not_hold_it():
     # What is kept is what was built of an item, not its text: an item's YAML is ~1.5 KB (more
     # with a character beyond Latin-1), about as much as everything built of it.

@@ -295,12 +295,13 @@ def _document_of_items(front: str) -> dict | None:
     texts = [cut.indent + "- " + text for text in cut.block.split("\n" + cut.indent + "- ")[1:]]
     keys = _kept_items.keys(texts)
     items = _kept_items.get(keys)
-    missing = [text for text, item in zip(texts, items) if item is None]
+    missing = [index for index, item in enumerate(items) if item is None]
     # The file without its kept items, read once: what is left of a text libyaml took whole
     # (top-level keys, items of a block list) is YAML too, unless a cut between two items was
     # no real one (a quoted text running over an item's `- ` line); then rapidyaml refuses the
     # text, or reads fewer items than were left.
-    left = cut.before + ("related:\n" + "\n".join(missing) + "\n" if missing else "") + cut.after
+    missing_texts = "".join(texts[index] + "\n" for index in missing)
+    left = cut.before + ("related:\n" + missing_texts if missing else "") + cut.after
     try:
         document = yaml_fast.load(left, _taken_whole)
         if missing:
@@ -308,9 +309,9 @@ def _document_of_items(front: str) -> dict | None:
             if not isinstance(values, list) or len(values) != len(missing):
                 return None
             built = [_built_item(value) for value in values]
-            _kept_items.put([key for key, item in zip(keys, items) if item is None], built)
-            fresh = iter(built)
-            items = [next(fresh) if item is None else item for item in items]
+            _kept_items.put([keys[index] for index in missing], built)
+            for index, item in zip(missing, built):
+                items[index] = item
     except yaml_fast.Declined:
         return None
     document["related"] = items

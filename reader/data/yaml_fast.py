@@ -153,7 +153,7 @@ _stderr_lock = threading.Lock()
 
 @contextlib.contextmanager
 def _quiet_stderr():
-    """rapidyaml writes its parse errors to the process's stderr before raising: in
+    """rapidyaml writes its errors to the process's stderr before raising: in
     the app that is the terminal. Its text goes to /dev/null meanwhile (a lock:
     two threads must not save each other's redirection as the original)."""
     with _stderr_lock:
@@ -243,7 +243,8 @@ def load(front: str, libyaml_accepts) -> object:
     try:
         root = tree.root_id()
         # Emitted as UTF-8 into a buffer of the measured size: twice as fast as a str.
-        text = bytes(ryml.emit_json_in_place(tree, bytearray(ryml.compute_json_length(tree, root)), root))
+        with _quiet_stderr():  # its emitter, too, writes why it stops (a depth past its own)
+            text = bytes(ryml.emit_json_in_place(tree, bytearray(ryml.compute_json_length(tree, root)), root))
     except Exception:  # noqa: BLE001 - a tree rapidyaml cannot write as JSON
         raise Declined from None
     if not text:

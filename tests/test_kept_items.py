@@ -114,6 +114,58 @@ def test_a_kept_item_is_found_by_its_text_but_does_not_hold_it():
     assert held < 1500  # the three texts take ~300 KB
 
 
+def _items_kept_of(tmp_path, items: list[dict]) -> list[str]:
+    """The items, read once (so kept), as story_text writes them: their texts."""
+    first = _write(tmp_path, "kept.md", story_text("Kept", related=items))
+    assert isinstance(parse.read_story(str(first), "kept.md"), Story)
+    cut = parse._split_related(parse._split(first.read_text(encoding="utf-8"))[0])
+    return cut.block.split("\n" + cut.indent + "- ")[1:]
+
+
+def test_libyaml_and_the_depth_check_read_only_what_is_not_kept(tmp_path, monkeypatch):
+    items = [{"title": f"Kept {number} of test_kept_items", "url": f"https://kept.example/{number}"}
+             for number in range(4)]
+    texts = _items_kept_of(tmp_path, items)
+    second = _write(tmp_path, "b.md", story_text("B", related=[*items, {"title": "Not kept before, of test_kept_items"}]))
+    read_by_libyaml: list[str] = []
+    real_is_yaml, real_maybe_deep = parse._is_yaml, parse._maybe_deep
+
+    def is_yaml(text):
+        read_by_libyaml.append(text)
+        return real_is_yaml(text)
+
+    def maybe_deep(text):
+        read_by_libyaml.append(text)
+        return real_maybe_deep(text)
+
+    monkeypatch.setattr(parse, "_is_yaml", is_yaml)
+    monkeypatch.setattr(parse, "_maybe_deep", maybe_deep)
+    story = parse.read_story(str(second), "b.md")
+    assert [item.title for item in story.related][-1] == "Not kept before, of test_kept_items"
+    assert any("Not kept before" in text for text in read_by_libyaml)
+    assert not any(text in read for text in texts for read in read_by_libyaml)
+    monkeypatch.undo()
+    assert story == _reference(second, "b.md", monkeypatch)
+
+
+@pytest.mark.parametrize("broken", [
+    ("related:", "related: # a bell \x07 in a comment"),  # a character libyaml refuses
+    ("secured:", "secured: [not closed\nsecured:"),  # not YAML after the list
+    ("secured:", "deep: " + "[" * 600 + "]" * 600 + "\nsecured:"),  # too deep after the list
+    ("title:", "other: 'not closed\ntitle:"),  # not YAML before the list
+])
+def test_a_file_of_kept_items_broken_elsewhere_has_pyyaml_s_verdict(tmp_path, monkeypatch, broken):
+    items = [{"title": f"Kept {number} of test_kept_items"} for number in range(3)]
+    _items_kept_of(tmp_path, items)
+    text = story_text("B", related=items)
+    old, new = broken
+    assert old in text
+    path = _write(tmp_path, "b.md", text.replace(old, new, 1))
+    read = parse.read_story(str(path), "b.md")
+    assert isinstance(read, Problem)
+    assert read == _reference(path, "b.md", monkeypatch)
+
+
 # Item texts for random files: the common shape, and every way an item's text could read
 # differently alone than in place, or differently in YAML 1.1 and 1.2.
 ITEMS = [

@@ -265,21 +265,30 @@ def _load_measured(front: str) -> tuple[dict, bool]:
 def _load_with_items_kept(front: str) -> dict:
     """The document, as _load_yaml gives it, but with each item of a block-style related list
     as a _BuiltItem read once in this process (see _KeptItems)."""
-    _check_depth(front)
     document = _document_of_items(front)
-    return _load_measured(front)[0] if document is None else document
+    if document is None:
+        _check_depth(front)
+        document = _load_measured(front)[0]
+    return document
 
 
 def _document_of_items(front: str) -> dict | None:
     """The document with its related items built from their texts alone; None when unsure.
 
-    An item's text decides what it reads as when the whole text is YAML (libyaml
-    says; otherwise PyYAML names the error), when the cut is the document's own
+    An item's text decides what it reads as when the cut is the document's own
     (the text before the related key stands on its own, so that key is no line
     of a text running over lines; no other related key can win over it), and
     when nothing in the item refers outside it (anchors, aliases and tags are
     declined by yaml_fast): each item then reads, alone or beside others, as it
     does in place.
+
+    It also decides whether the item is YAML, and how deep it nests: every line
+    of the block is an item's `- ` line, a line indented under it, or blank, so
+    each item starts where libyaml's state is always the same (no open quote,
+    flow or key; the related list's indentation) and is read from its own text
+    alone. So the whole is YAML, no deeper than allowed, when the file without
+    its kept items is (libyaml reads it here) and each kept item was, where it
+    was read: libyaml and the depth check read only what is not kept.
     """
     if yaml_fast.ryml is None or not keeping_articles():
         return None  # the reference reading, or a process that reads a story at a time
@@ -289,25 +298,31 @@ def _document_of_items(front: str) -> dict | None:
     any_related_key = _PATTERNS[str].any_related_key
     if any_related_key.search("\n" + cut.before) or any_related_key.search("\n" + cut.after):
         return None
-    if not _is_yaml(front) or not cut.key_line_is_a_key():
+    if not cut.key_line_is_a_key():
         return None
-    # Each item is `{indent}- ` and its text: the first part is the key's line.
-    texts = [cut.indent + "- " + text for text in cut.block.split("\n" + cut.indent + "- ")[1:]]
+    # The block is the key's line, then each item as `{indent}- ` and its text.
+    key_line, *rest = cut.block.split("\n" + cut.indent + "- ")
+    texts = [cut.indent + "- " + text for text in rest]
     keys = _kept_items.keys(texts)
     items = _kept_items.get(keys)
     missing = [index for index, item in enumerate(items) if item is None]
-    # The file without its kept items, read once: what is left of a text libyaml took whole
-    # (top-level keys, items of a block list) is YAML too, unless a cut between two items was
-    # no real one (a quoted text running over an item's `- ` line); then rapidyaml refuses the
-    # text, or reads fewer items than were left.
-    missing_texts = "".join(texts[index] + "\n" for index in missing)
-    left = cut.before + ("related:\n" + missing_texts if missing else "") + cut.after
+    # The file without its kept items, read once: what is left of a YAML text (top-level
+    # keys, items of a block list) is YAML too, unless a cut between two items was no real
+    # one (a quoted text running over an item's `- ` line); then libyaml or rapidyaml refuses
+    # the text, or rapidyaml reads fewer items than were left.
+    left = cut.before + key_line + "\n" + "".join(texts[index] + "\n" for index in missing) + cut.after
+    _check_depth(left)
     try:
-        document = yaml_fast.load(left, _taken_whole)
-        if missing:
-            values = document.pop("related", None)
-            if not isinstance(values, list) or len(values) != len(missing):
+        document = yaml_fast.load(left, _is_yaml)
+        if "related" not in document:
+            return None
+        values = document.pop("related")
+        if not missing:
+            if values is not None:
                 return None
+        elif not isinstance(values, list) or len(values) != len(missing):
+            return None
+        else:
             built = [_built_item(value) for value in values]
             _kept_items.put([keys[index] for index in missing], built)
             for index, item in zip(missing, built):
@@ -316,11 +331,6 @@ def _document_of_items(front: str) -> dict | None:
         return None
     document["related"] = items
     return document
-
-
-def _taken_whole(_text: str) -> bool:
-    """For a text whose libyaml reading is known: a part of one it took whole."""
-    return True
 
 
 def _load_with_pyyaml(front: str) -> object:

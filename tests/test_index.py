@@ -207,6 +207,25 @@ def test_a_helper_process_that_dies_does_not_lose_the_scan():
     assert any("helper process stopped" in notice for notice in notices)
 
 
+def chunk_lengths(chunk, max_bytes):
+    return [len(chunk)]
+
+
+def test_files_are_read_in_chunks_of_a_bounded_count_and_size():
+    # A folder's large files often lie together (a week of long related lists): a chunk of
+    # 64 of them could take a helper six times as long as the others, alone at the end.
+    from reader.data.readers import CHUNK_BYTES, CHUNK_FILES, Readers
+
+    readers = Readers(chunk_lengths, 0, 0, [])
+    lengths: list[int] = []
+    for _ in range(CHUNK_FILES + 1):
+        readers.add("small", lengths.extend, 10)
+    for _ in range(5):
+        readers.add("large", lengths.extend, CHUNK_BYTES // 2)
+    readers.drain(lengths.extend)
+    assert lengths == [CHUNK_FILES, 3, 2, 1]
+
+
 def test_a_whole_list_query_does_not_hold_up_the_screen(folder):
     """Every id of a search runs on a connection of its own: the main one, through which
     the screen reads its rows, stays free (here: held by another thread all along)."""

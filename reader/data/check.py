@@ -49,7 +49,7 @@ def check_folder(root: str, max_bytes: int, workers: int | None = None) -> Check
     try:
         for found in find_files(root):
             if isinstance(found, FileInfo):
-                readers.add((found.path, found.rel), take)
+                readers.add((found.path, found.rel), take, found.size)
             else:
                 take([(found.path, found)])
         readers.drain(take)

@@ -211,7 +211,7 @@ class Corpus:
                         continue
                     if before is None:
                         new.add(found.rel)
-                    readers.add((found.path, found.rel, found.size, found.mtime_ns), take)
+                    readers.add((found.path, found.rel, found.size, found.mtime_ns), take, found.size)
                 else:
                     # Link problems and special files are checked afresh every scan.
                     known.pop(found.path, None)
@@ -259,11 +259,12 @@ class Corpus:
         try:
             after = ""  # pages of paths, not a list of them all: 100,000 paths cost memory
             while not cancelled() and not failed:
-                paths = self.index.unverified(after, CHUNK_FILES)
-                if not paths:
+                page = self.index.unverified(after, CHUNK_FILES)
+                if not page:
                     break
-                after = paths[-1]
-                readers.submit([(self.abs_path(rel), rel) for rel in paths], take)
+                after = page[-1][0]
+                for rel, size in page:
+                    readers.add((self.abs_path(rel), rel), take, size)
             if cancelled() or failed:
                 return
             readers.drain(take)

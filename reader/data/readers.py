@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 from reader.data.records import NotAStory, Story, entry_of
 
-CHUNK_FILES = 64  # files read per task
+CHUNK_FILES = 64  # files read per task, at most
+CHUNK_BYTES = 1 << 20  # and their bytes: large files come together, and a helper alone at the end waits for none
 _READ_HERE_FIRST = 1  # chunks read in this process first: a small folder needs no helpers
 _CHUNKS_IN_FLIGHT = 8
 _HELPER_NICENESS = 10
@@ -128,6 +129,7 @@ class Readers:
         self.in_flight: deque = deque()
         self.held: deque = deque()  # chunks to read here
         self.gathering: list = []  # items given one at a time (add), not yet a whole chunk
+        self.gathered_bytes = 0
 
     def submit(self, chunk: list, take: Callable[[list], None]) -> None:
         self.chunks += 1
@@ -150,20 +152,24 @@ class Readers:
         while self.in_flight and (len(self.in_flight) > _CHUNKS_IN_FLIGHT or self.in_flight[0][0].done()):
             self._take_oldest(take)
 
-    def add(self, item, take: Callable[[list], None]) -> None:
-        """One file's item: a chunk is submitted each time CHUNK_FILES have come (drain sends the rest)."""
+    def add(self, item, take: Callable[[list], None], size: int = 0) -> None:
+        """One file's item (of `size` bytes): a chunk is submitted each time CHUNK_FILES or
+        CHUNK_BYTES have come (drain sends the rest)."""
         self.gathering.append(item)
-        if len(self.gathering) >= CHUNK_FILES:
-            chunk, self.gathering = self.gathering, []
-            self.submit(chunk, take)
+        self.gathered_bytes += size
+        if len(self.gathering) >= CHUNK_FILES or self.gathered_bytes >= CHUNK_BYTES:
+            self._submit_gathered(take)
 
     def drain(self, take: Callable[[list], None]) -> None:
         if self.gathering:
-            chunk, self.gathering = self.gathering, []
-            self.submit(chunk, take)
+            self._submit_gathered(take)
         self._read_held(take)
         while self.in_flight:
             self._take_oldest(take)
+
+    def _submit_gathered(self, take: Callable[[list], None]) -> None:
+        chunk, self.gathering, self.gathered_bytes = self.gathering, [], 0
+        self.submit(chunk, take)
 
     def _read_held(self, take: Callable[[list], None]) -> None:
         while self.held:

@@ -147,14 +147,16 @@ class IndexWrites:
         self._db.executemany("DELETE FROM stories WHERE folder = ? AND path = ?", keys)
 
     @guarded
-    def unverified(self, after: str, limit: int) -> list[str]:
-        """Paths (after `after`, in order) of stories the list pass read but no full parse has confirmed."""
+    def unverified(self, after: str, limit: int) -> list[tuple[str, int]]:
+        """(path, size) of stories (after `after`, in path order) the list pass read but no full
+        parse has confirmed."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT path FROM stories WHERE folder = ? AND verified = 0 AND path > ? ORDER BY path LIMIT ?",
+                "SELECT s.path, f.size FROM stories s JOIN files f ON f.folder = s.folder AND f.path = s.path"
+                " WHERE s.folder = ? AND s.verified = 0 AND s.path > ? ORDER BY s.path LIMIT ?",
                 (self.folder_id, after, limit),
             )
-            return [row[0] for row in rows]
+            return rows.fetchall()
 
     @guarded
     def unverified_count(self) -> int:

@@ -148,22 +148,41 @@ def test_libyaml_and_the_depth_check_read_only_what_is_not_kept(tmp_path, monkey
     assert story == _reference(second, "b.md", monkeypatch)
 
 
+@pytest.mark.parametrize("read", ["story", "verdict"])
+def test_a_quote_that_joins_two_items_around_a_kept_one_has_pyyaml_s_verdict(tmp_path, monkeypatch, read):
+    # Without the item between them, the quote closes in the next item; with it, it closes
+    # inside it, and what follows the quote there is no YAML.
+    alone = _write(tmp_path, "a.md", "---\ntitle: A\nrelated:\n  - b: c'd'\nsecured: s\n---\n")
+    assert isinstance(parse.read_story(str(alone), "a.md"), Story)
+    path = _write(tmp_path, "b.md", "---\ntitle: B\nrelated:\n  - t: 'a\n  - b: c'd'\n  - y: z'\nsecured: s\n---\n")
+    reference = _reference(path, "b.md", monkeypatch)
+    assert isinstance(reference, Problem)
+    if read == "story":
+        assert parse.read_story(str(path), "b.md") == reference
+    else:
+        assert parse.read_verdict(str(path), "b.md") == reference
+
+
+@pytest.mark.parametrize("read", ["story", "verdict"])
 @pytest.mark.parametrize("broken", [
     ("related:", "related: # a bell \x07 in a comment"),  # a character libyaml refuses
     ("secured:", "secured: [not closed\nsecured:"),  # not YAML after the list
     ("secured:", "deep: " + "[" * 600 + "]" * 600 + "\nsecured:"),  # too deep after the list
     ("title:", "other: 'not closed\ntitle:"),  # not YAML before the list
 ])
-def test_a_file_of_kept_items_broken_elsewhere_has_pyyaml_s_verdict(tmp_path, monkeypatch, broken):
+def test_a_file_of_kept_items_broken_elsewhere_has_pyyaml_s_verdict(tmp_path, monkeypatch, broken, read):
     items = [{"title": f"Kept {number} of test_kept_items"} for number in range(3)]
     _items_kept_of(tmp_path, items)
     text = story_text("B", related=items)
     old, new = broken
     assert old in text
     path = _write(tmp_path, "b.md", text.replace(old, new, 1))
-    read = parse.read_story(str(path), "b.md")
-    assert isinstance(read, Problem)
-    assert read == _reference(path, "b.md", monkeypatch)
+    reference = _reference(path, "b.md", monkeypatch)
+    assert isinstance(reference, Problem)
+    if read == "story":
+        assert parse.read_story(str(path), "b.md") == reference
+    else:
+        assert parse.read_verdict(str(path), "b.md") == reference
 
 
 # Item texts for random files: the common shape, and every way an item's text could read
@@ -191,8 +210,10 @@ ITEMS = [
     "title: T\n  quality: 5\n  quality: 6\n",  # a duplicate key: the last wins
     "title: \"tab\tinside\"\n",
     "title: T\n   - a deeper dash\n",
+    "title: T\n  quality: =\n",  # a value the safe loader will not build: the whole file is refused
+    "title: T\n  x: [a, b\n",  # no YAML
 ]
-QUOTE_FREE = [text for text in ITEMS if not any(mark in text for mark in "\"'&*|\t")]
+QUOTE_FREE = [text for text in ITEMS if not any(mark in text for mark in "\"'&*|\t=[")]
 
 
 def _random_front(chooser: random.Random) -> str:
@@ -232,6 +253,53 @@ def test_files_made_of_shared_items_read_as_pyyaml_reads_them(tmp_path, monkeypa
         served += parse._document_of_items(front) is not None
         assert parse.read_story(str(path), path.name) == _reference(path, path.name, monkeypatch), front
     assert served > 150  # the kept items served a good part of them
+
+
+def _verdict_of(read: Story | Problem) -> Problem | None:
+    return None if isinstance(read, Story) else read
+
+
+def test_files_made_of_shared_items_have_pyyaml_s_verdict(tmp_path, monkeypatch):
+    # Verdicts and full reads in turn: what one keeps of an item, the other finds.
+    chooser = random.Random(23)
+    problems = 0
+    for number in range(600):
+        front = _random_front(chooser)
+        path = _write(tmp_path, f"{number}.md", f"---\n{front}---\n")
+        reference = _verdict_of(_reference(path, path.name, monkeypatch))
+        problems += reference is not None
+        if chooser.random() < 0.5:
+            assert parse.read_verdict(str(path), path.name) == reference, front
+        else:
+            assert _verdict_of(parse.read_story(str(path), path.name)) == reference, front
+    assert 30 < problems < 400
+
+
+def test_an_item_a_verdict_vouched_for_is_still_built_by_a_full_read(tmp_path, monkeypatch):
+    items = [{"title": f"Vouched {number} of test_kept_items"} for number in range(3)]
+    first = _write(tmp_path, "a.md", story_text("A", related=items))
+    second = _write(tmp_path, "b.md", story_text("B", related=items[::-1]))
+    assert parse.read_verdict(str(first), "a.md") is None
+    assert parse.read_verdict(str(second), "b.md") is None
+    story = parse.read_story(str(second), "b.md")
+    assert [item.title for item in story.related] == [item["title"] for item in items[::-1]]
+    assert story == _reference(second, "b.md", monkeypatch)
+
+
+def test_a_verdict_reads_only_what_no_verdict_read_before(tmp_path, monkeypatch):
+    items = [{"title": f"Vouched again {number} of test_kept_items"} for number in range(4)]
+    first = _write(tmp_path, "a.md", story_text("A", related=items))
+    assert parse.read_verdict(str(first), "a.md") is None
+    cut = parse._split_related(parse._split(first.read_text(encoding="utf-8"))[0])
+    texts = cut.block.split("\n" + cut.indent + "- ")[1:]
+    second = _write(tmp_path, "b.md", story_text("B", related=[*items, {"title": "Not vouched for, of test_kept_items"}]))
+    read: list[str] = []
+    for name in ("_is_yaml", "_maybe_deep"):
+        real = getattr(parse, name)
+        monkeypatch.setattr(parse, name, lambda text, real=real: read.append(text) or real(text))
+    assert parse.read_verdict(str(second), "b.md") is None
+    assert any("Not vouched for" in text for text in read)
+    assert not any(text in seen for text in texts for seen in read)
 
 
 def _pyyaml_as_the_fast_reading(text: str, _libyaml_accepts) -> object:
@@ -277,3 +345,22 @@ def test_fewer_items_read_than_were_cut_is_no_cut(monkeypatch):
     monkeypatch.setattr(yaml_fast, "load", _pyyaml_as_the_fast_reading)
     assert len(parse._load_with_pyyaml(front)["related"]) == 2
     assert parse._document_of_items(front) is None
+
+
+def test_fewer_items_read_than_were_left_is_no_verdict_of_the_items(tmp_path, monkeypatch):
+    # As above, for a verdict: a reading that takes a quote running over an item's line (here
+    # PyYAML's) reads one item where two were left; the count declines the reading without
+    # the item kept between them, and the whole file is read.
+    alone = _write(tmp_path, "a.md", "---\ntitle: A\nrelated:\n  - b: c'd'\nsecured: s\n---\n")
+    assert parse.read_verdict(str(alone), "a.md") is None
+
+    def pyyaml_counting_items(text, _libyaml_accepts):
+        document = _pyyaml_as_the_fast_reading(text, _libyaml_accepts)
+        related = document.get("related")
+        return {"title": document["title"]}, len(related) if isinstance(related, list) else 0
+
+    monkeypatch.setattr(yaml_fast, "load_title_counting_items", pyyaml_counting_items)
+    path = _write(tmp_path, "b.md", "---\ntitle: B\nrelated:\n  - t: 'a\n  - b: c'd'\n  - y: z'\nsecured: s\n---\n")
+    verdict = parse.read_verdict(str(path), "b.md")
+    monkeypatch.undo()
+    assert isinstance(verdict, Problem) and verdict == _reference(path, "b.md", monkeypatch)

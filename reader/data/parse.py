@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import AnyStr, NamedTuple
 
@@ -272,8 +273,18 @@ def _load_with_items_kept(front: str) -> dict:
     return document
 
 
-def _document_of_items(front: str) -> dict | None:
-    """The document with its related items built from their texts alone; None when unsure.
+class _WithoutKeptItems(NamedTuple):
+    """A front matter whose block-style related items are known (see _without_kept_items)."""
+
+    left: str  # the front matter without the items known: its related key stays
+    keys: list[bytes]  # of each item's text, in file order
+    known: list  # what is kept of each item: a _BuiltItem, _VOUCHED_FOR, or None for nothing
+    missing: list[int]  # the places of the items `left` holds, in file order
+
+
+def _without_kept_items(front: str, is_known: Callable[[object], bool]) -> _WithoutKeptItems | None:
+    """The front matter without the related items this process knows (`is_known` says, of
+    what _KeptItems holds of each); None when unsure, or when the reading does not keep.
 
     An item's text decides what it reads as when the cut is the document's own
     (the text before the related key stands on its own, so that key is no line
@@ -286,9 +297,12 @@ def _document_of_items(front: str) -> dict | None:
     of the block is an item's `- ` line, a line indented under it, or blank, so
     each item starts where libyaml's state is always the same (no open quote,
     flow or key; the related list's indentation) and is read from its own text
-    alone. So the whole is YAML, no deeper than allowed, when the file without
-    its kept items is (libyaml reads it here) and each kept item was, where it
-    was read: libyaml and the depth check read only what is not kept.
+    alone. So the whole is YAML, no deeper than allowed, when `left` is and each
+    known item was, where it was read: libyaml and the depth check read `left`.
+    What is left of a YAML text (top-level keys, items of a block list) is YAML
+    too, unless a cut between two items was no real one (a quoted text running
+    over an item's `- ` line); then libyaml or rapidyaml refuses `left`, or
+    rapidyaml reads fewer items in it than `missing` has: the caller checks.
     """
     if yaml_fast.ryml is None or not keeping_articles():
         return None  # the reference reading, or a process that reads a story at a time
@@ -304,16 +318,22 @@ def _document_of_items(front: str) -> dict | None:
     key_line, *rest = cut.block.split("\n" + cut.indent + "- ")
     texts = [cut.indent + "- " + text for text in rest]
     keys = _kept_items.keys(texts)
-    items = _kept_items.get(keys)
-    missing = [index for index, item in enumerate(items) if item is None]
-    # The file without its kept items, read once: what is left of a YAML text (top-level
-    # keys, items of a block list) is YAML too, unless a cut between two items was no real
-    # one (a quoted text running over an item's `- ` line); then libyaml or rapidyaml refuses
-    # the text, or rapidyaml reads fewer items than were left.
+    known = _kept_items.get(keys)
+    missing = [index for index, item in enumerate(known) if not is_known(item)]
     left = cut.before + key_line + "\n" + "".join(texts[index] + "\n" for index in missing) + cut.after
     _check_depth(left)
+    return _WithoutKeptItems(left, keys, known, missing)
+
+
+def _document_of_items(front: str) -> dict | None:
+    """The document with its related items built from their texts alone, those built before
+    taken as they were kept; None when unsure."""
+    cut = _without_kept_items(front, lambda item: isinstance(item, _BuiltItem))
+    if cut is None:
+        return None
+    items, missing = cut.known, cut.missing
     try:
-        document = yaml_fast.load(left, _is_yaml)
+        document = yaml_fast.load(cut.left, _is_yaml)
         if "related" not in document:
             return None
         values = document.pop("related")
@@ -324,13 +344,30 @@ def _document_of_items(front: str) -> dict | None:
             return None
         else:
             built = [_built_item(value) for value in values]
-            _kept_items.put([keys[index] for index in missing], built)
+            _kept_items.put([cut.keys[index] for index in missing], built)
             for index, item in zip(missing, built):
                 items[index] = item
     except yaml_fast.Declined:
         return None
     document["related"] = items
     return document
+
+
+def _title_of_items(front: str) -> dict | None:
+    """yaml_fast.load_title's reading, of the file without the related items vouched for
+    before (a verdict's: see read_verdict); None when unsure."""
+    cut = _without_kept_items(front, lambda item: item is not None)
+    if cut is None:
+        return None
+    try:
+        title, items = yaml_fast.load_title_counting_items(cut.left, _is_yaml)
+    except yaml_fast.Declined:
+        return None
+    if items != len(cut.missing):
+        return None
+    # Each is an item of its own, and nothing in it can change a verdict: a verdict reads no more.
+    _kept_items.put([cut.keys[index] for index in cut.missing], [_VOUCHED_FOR] * len(cut.missing))
+    return title
 
 
 def _load_with_pyyaml(front: str) -> object:
@@ -426,6 +463,10 @@ def read_verdict(path: str, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Pro
     if isinstance(text, NotAStory):
         return text
     front, body = _split(text)
+    title = _title_of_items(front)
+    if title is not None:
+        require_title(title)
+        return None
     _check_depth(front)
     try:
         require_title(yaml_fast.load_title(front, _is_yaml))
@@ -648,7 +689,7 @@ class _KeptItems:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: collections.OrderedDict[bytes, _BuiltItem] = collections.OrderedDict()
+        self._items: collections.OrderedDict[bytes, object] = collections.OrderedDict()  # see _WithoutKeptItems.known
         self._lock = threading.Lock()  # a process may read stories on several threads
 
     @staticmethod
@@ -656,7 +697,7 @@ class _KeptItems:
         """What finds each text's item: a digest of the text."""
         return [hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest() for text in texts]
 
-    def get(self, keys: list[bytes]) -> list[_BuiltItem | None]:
+    def get(self, keys: list[bytes]) -> list:
         with self._lock:
             found = [self._items.get(key) for key in keys]
             for key, item in zip(keys, found):
@@ -664,7 +705,7 @@ class _KeptItems:
                     self._items.move_to_end(key)
         return found
 
-    def put(self, keys: list[bytes], items: list[_BuiltItem]) -> None:
+    def put(self, keys: list[bytes], items: list) -> None:
         with self._lock:
             self._items.update(zip(keys, items))
             while len(self._items) > self.size:
@@ -672,6 +713,8 @@ class _KeptItems:
 
 
 _kept_items = _KeptItems(ARTICLES_KEPT)
+# What a verdict keeps of an item: its text is YAML, and nothing in it can change a verdict.
+_VOUCHED_FOR = True
 
 
 def require_title(document: dict) -> str:

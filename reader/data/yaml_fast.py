@@ -200,6 +200,12 @@ def load_title(front: str, libyaml_accepts) -> dict:
     it has none; Declined when unsure. For a file's verdict, which nothing else decides here:
     a text that does not build as a date or a number stays text, and the rest (tags, aliases,
     merge keys, a list as a key, `=`) is declined first."""
+    return load_title_counting_items(front, libyaml_accepts)[0]
+
+
+def load_title_counting_items(front: str, libyaml_accepts) -> tuple[dict, int | None]:
+    """load_title, and how many items the top-level `related` key holds: 0 for no value,
+    None when it is no list or is not there."""
     if _MAYBE_PLAIN_EQUALS.search(front):
         raise Declined
     tree = _tree(front, libyaml_accepts)
@@ -211,16 +217,33 @@ def load_title(front: str, libyaml_accepts) -> dict:
         raise Declined from None
 
 
-def _title_of(tree) -> dict:
+def _title_of(tree) -> tuple[dict, int | None]:
     root = tree.root_id()
     if not tree.is_map(root):
         raise Declined  # PyYAML's reading names what it is
-    title = None
+    title = related = None
     child = tree.first_child(root)
     while child != ryml.NONE:
-        if bytes(tree.key(child)) == b"title":
+        key = bytes(tree.key(child))
+        if key == b"title":
             title = child  # the last of duplicate keys wins, as in a full load
+        elif key == b"related":
+            related = child
         child = tree.next_sibling(child)
+    return _title_value(tree, title), _items_in(tree, related)
+
+
+def _items_in(tree, node) -> int | None:
+    if node is None:
+        return None
+    if tree.is_seq(node):
+        return tree.num_children(node)
+    if not tree.is_map(node) and tree.val(node) is None and not tree.is_val_quoted(node):
+        return 0  # an empty plain value
+    return None
+
+
+def _title_value(tree, title) -> dict:
     if title is None:
         return {}
     if tree.is_map(title):

@@ -328,3 +328,36 @@ def test_reading_and_writing_a_page_at_a_time_stores_what_whole_reads_and_writes
         assert snapshot(corpus) == whole_after
     finally:
         corpus.close()
+
+
+class CountingLock:
+    """The index's lock, counting how often it is taken from outside (not while held)."""
+
+    def __init__(self, lock) -> None:
+        self.lock, self.depth, self.taken = lock, 0, 0
+
+    def __enter__(self):
+        self.lock.acquire()
+        self.depth += 1
+        self.taken += self.depth == 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.depth -= 1
+        self.lock.release()
+
+
+def test_reading_many_articles_events_lets_go_of_the_lock_between_parts(make_folder, monkeypatch):
+    # A key's redraw reads rows under the same lock: a whole folder's reads at once held it ~40 ms.
+    from reader.data.index import event_queries
+
+    corpus = Corpus(str(deal_folder(make_folder)))
+    corpus.scan(verify_workers=0)
+    keys = [row[0] for row in corpus.index.query("SELECT url_key FROM article_events WHERE folder = ?",
+                                                 (corpus.index.folder_id,))]
+    assert len(keys) >= 3
+    whole = corpus.index.article_events(keys)
+    monkeypatch.setattr(event_queries._chunks, "__defaults__", (1,))
+    lock = corpus.index._lock = CountingLock(corpus.index._lock)
+    assert corpus.index.article_events(keys) == whole
+    assert lock.taken == len(keys)

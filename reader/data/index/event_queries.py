@@ -42,10 +42,11 @@ class EventQueries:
 
     def _rows_among(self, sql: str, keys: Iterable) -> list[tuple]:
         """The rows of `sql` (the folder its first parameter, `{marks}` where the keys go),
-        for keys in parts: SQLite limits a statement's parameters."""
+        for keys in parts: SQLite limits a statement's parameters. The lock is taken for each
+        part: all at once held it ~20-40 ms at 5,000 stories, which a key's redraw waited."""
         found: list[tuple] = []
-        with self._lock:
-            for part in _chunks(sorted(keys)):
+        for part in _chunks(sorted(keys)):
+            with self._lock:
                 found.extend(self._db.execute(sql.format(marks=",".join("?" * len(part))), (self.folder_id, *part)))
         return found
 

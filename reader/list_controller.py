@@ -65,7 +65,7 @@ class ListStatus(NamedTuple):
 
 class ListController:
     def __init__(self, corpus: Corpus, *, sort: str, display_name: str, watch: bool = True,
-                 rescan_seconds: float = 2.0, verify_workers: int = 1) -> None:
+                 rescan_seconds: float = 2.0, verify_workers: int | None = None) -> None:
         self.corpus = corpus
         self.story_sort = sort  # the stories' order without a query
         self.search_sort = RELEVANCE  # their order while a query is on (each new query starts at relevance)
@@ -75,7 +75,8 @@ class ListController:
         self.display_name = display_name
         self.watch = watch
         self.rescan_seconds = rescan_seconds  # at least; a slow scan waits longer
-        # One helper process for the verify pass: the other core stays with the UI.
+        # Helper processes for the verify pass (None: one a core). They read at a lower priority
+        # than this process (readers._start_helper): a key still finds a core at once.
         self.verify_workers = verify_workers
         self.query_text = ""  # the last query that parsed
         self.unread_only = False

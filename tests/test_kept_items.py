@@ -148,6 +148,14 @@ def test_libyaml_and_the_depth_check_read_only_what_is_not_kept(tmp_path, monkey
     assert story == _reference(second, "b.md", monkeypatch)
 
 
+def _assert_pyyaml_s_problem(path, read: str, monkeypatch) -> None:
+    """`read` ("story": a full read; "verdict") gives the problem PyYAML's reading finds."""
+    reference = _reference(path, path.name, monkeypatch)
+    assert isinstance(reference, Problem)
+    reader = parse.read_story if read == "story" else parse.read_verdict
+    assert reader(str(path), path.name) == reference
+
+
 @pytest.mark.parametrize("read", ["story", "verdict"])
 def test_a_quote_that_joins_two_items_around_a_kept_one_has_pyyaml_s_verdict(tmp_path, monkeypatch, read):
     # Without the item between them, the quote closes in the next item; with it, it closes
@@ -155,12 +163,7 @@ def test_a_quote_that_joins_two_items_around_a_kept_one_has_pyyaml_s_verdict(tmp
     alone = _write(tmp_path, "a.md", "---\ntitle: A\nrelated:\n  - b: c'd'\nsecured: s\n---\n")
     assert isinstance(parse.read_story(str(alone), "a.md"), Story)
     path = _write(tmp_path, "b.md", "---\ntitle: B\nrelated:\n  - t: 'a\n  - b: c'd'\n  - y: z'\nsecured: s\n---\n")
-    reference = _reference(path, "b.md", monkeypatch)
-    assert isinstance(reference, Problem)
-    if read == "story":
-        assert parse.read_story(str(path), "b.md") == reference
-    else:
-        assert parse.read_verdict(str(path), "b.md") == reference
+    _assert_pyyaml_s_problem(path, read, monkeypatch)
 
 
 @pytest.mark.parametrize("read", ["story", "verdict"])
@@ -177,12 +180,7 @@ def test_a_file_of_kept_items_broken_elsewhere_has_pyyaml_s_verdict(tmp_path, mo
     old, new = broken
     assert old in text
     path = _write(tmp_path, "b.md", text.replace(old, new, 1))
-    reference = _reference(path, "b.md", monkeypatch)
-    assert isinstance(reference, Problem)
-    if read == "story":
-        assert parse.read_story(str(path), "b.md") == reference
-    else:
-        assert parse.read_verdict(str(path), "b.md") == reference
+    _assert_pyyaml_s_problem(path, read, monkeypatch)
 
 
 # Item texts for random files: the common shape, and every way an item's text could read
@@ -244,12 +242,17 @@ def _random_front(chooser: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_files_made_of_shared_items_read_as_pyyaml_reads_them(tmp_path, monkeypatch):
-    chooser = random.Random(19)
-    served = 0
-    for number in range(600):
+def _random_files(tmp_path, seed: int, count: int = 600):
+    """(front matter, path) of `count` random files of shared items."""
+    chooser = random.Random(seed)
+    for number in range(count):
         front = _random_front(chooser)
-        path = _write(tmp_path, f"{number}.md", f"---\n{front}---\n")
+        yield front, _write(tmp_path, f"{number}.md", f"---\n{front}---\n")
+
+
+def test_files_made_of_shared_items_read_as_pyyaml_reads_them(tmp_path, monkeypatch):
+    served = 0
+    for front, path in _random_files(tmp_path, 19):
         served += parse._document_of_items(front) is not None
         assert parse.read_story(str(path), path.name) == _reference(path, path.name, monkeypatch), front
     assert served > 150  # the kept items served a good part of them
@@ -261,14 +264,11 @@ def _verdict_of(read: Story | Problem) -> Problem | None:
 
 def test_files_made_of_shared_items_have_pyyaml_s_verdict(tmp_path, monkeypatch):
     # Verdicts and full reads in turn: what one keeps of an item, the other finds.
-    chooser = random.Random(23)
     problems = 0
-    for number in range(600):
-        front = _random_front(chooser)
-        path = _write(tmp_path, f"{number}.md", f"---\n{front}---\n")
+    for number, (front, path) in enumerate(_random_files(tmp_path, 23)):
         reference = _verdict_of(_reference(path, path.name, monkeypatch))
         problems += reference is not None
-        if chooser.random() < 0.5:
+        if number % 2:
             assert parse.read_verdict(str(path), path.name) == reference, front
         else:
             assert _verdict_of(parse.read_story(str(path), path.name)) == reference, front

@@ -680,8 +680,9 @@ def _built_item(value: object) -> _BuiltItem:
 
 
 class _KeptItems:
-    """Related items built from their text alone, by that exact text, in a process that keeps
-    articles (see reader.data.kept). The most recently used are kept.
+    """What a process that keeps articles (see reader.data.kept) knows of related items, by
+    their exact text: the item built from the text alone (a full read's), or _VOUCHED_FOR (a
+    verdict's). The most recently used are kept.
 
     An item is found by a digest of its text, not the text: the text is about as large as all
     that is built of it (more with a character beyond Latin-1), and holding it would halve the

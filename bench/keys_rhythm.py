@@ -109,12 +109,16 @@ def press(session: run.Session, key: str, rows: range, timeout: float = 5.0) -> 
 
 
 def rhythm(session: run.Session, presses: int, gap: float, rows: range,
-           keep_going=lambda: True) -> dict[str, list[float | None]]:
+           keep_going=lambda: True, block: int | None = None) -> dict[str, list[float | None]]:
     """`presses` of each key in SEQUENCE (j, then PgDn, then k back up), one every `gap` after the last frame.
-    As many PgDn as the others: the p90 of ten presses was the slowest of them."""
+    As many PgDn as the others: the p90 of ten presses was the slowest of them.
+    `block`: the keys take turns, `block` presses at a time (while a cold start works, each key then
+    meets every stage of it: one after another, the last key would only meet its end)."""
     out: dict[str, list[float | None]] = {key: [] for key in SEQUENCE}
-    for key in SEQUENCE:
-        for _ in range(presses):
+    turns = [(key, presses) for key in SEQUENCE] if block is None else \
+        [(key, min(block, presses - done)) for done in range(0, presses, block) for key in SEQUENCE]
+    for key, count in turns:
+        for _ in range(count):
             if not keep_going():
                 return out
             wait_for_gap(session, gap)
@@ -155,7 +159,7 @@ def bench_corpus(path: str, reader: str, args) -> dict:
         rounds = 0
         while busy() and rounds < args.cold_rounds:
             rounds += 1
-            got = rhythm(cold, args.presses, args.gap, rows, keep_going=busy)
+            got = rhythm(cold, args.presses, args.gap, rows, keep_going=busy, block=args.block)
             for key, values in got.items():
                 pressed_busy[key] += values
         result["busy"] = pressed_busy
@@ -231,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presses", type=int, default=40, help="presses of each key per round")
     parser.add_argument("--gap", type=float, default=0.1, help="seconds of a still screen before each key")
     parser.add_argument("--cold-rounds", type=int, default=5, help="rounds of keys at most while a cold start works")
+    parser.add_argument("--block", type=int, default=5, help="while a cold start works, each key's presses in a row")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--reader", help="the reader command (default: the venv's `reader`)")
     parser.add_argument("--out", default=os.path.join(HERE, "out", "keys_rhythm.md"))

@@ -247,6 +247,9 @@ def test_the_first_report_is_the_timelines_first_entry():
         story(art("own", datetime(2020, 6, 11, 1, 0, tzinfo=plus_two), "https://own/", name="O"),
               art("r", datetime(2020, 6, 10, 23, 0, tzinfo=timezone.utc), "https://r/", name="R")),
         story(art("own", at(hours=1), "https://own/", name="O"), art("own copy", at(), "https://own/", name="X")),
+        # two groups earliest at the same moment: the one placed first, here by a later copy of its own
+        story(art("own", at(hours=1), "https://own/", name="O"), art("r", at(), "https://r/", name="R"),
+              art("own copy", at(), "https://own/", name="X")),
         story(art("own", None, name="O"), art("r", None, "https://r/", name="R")),
         seed(), seed("000_f108da784733d8a4.txt"),
     ]

@@ -145,6 +145,15 @@ def distinct_articles(story: Story) -> list[ArticleGroup]:
     first item is; it keeps its earliest published time.
     """
     items = (story.article, *story.related)
+    members: dict[int, list[Article]] = {}
+    for article, first in zip(items, _firsts(items)):
+        members.setdefault(first, []).append(article)
+    # dicts keep insertion order: a group comes where its first item is
+    return [_group(story, first, group) for first, group in members.items()]
+
+
+def _firsts(items: tuple[Article, ...]) -> list[int]:
+    """For each item, the place of the first item of its group (see distinct_articles)."""
     parent = list(range(len(items)))
 
     def root(index: int) -> int:
@@ -161,20 +170,19 @@ def distinct_articles(story: Story) -> list[ArticleGroup]:
                 a, b = root(other), root(index)
                 if a != b:
                     parent[max(a, b)] = min(a, b)  # the root is always the group's first item
-    members: dict[int, list[Article]] = {}
-    for index, article in enumerate(items):
-        members.setdefault(root(index), []).append(article)
-    groups = []
-    for first, group in members.items():  # dicts keep insertion order: file order of first items
-        is_story = first == 0
-        published = _earliest(group)
-        if is_story:
-            shown = story.article
-        else:
-            dated = [article for article in group if article.published == published]
-            shown = dated[0] if dated else group[0]
-        groups.append(ArticleGroup(shown, tuple(group), is_story, published))
-    return groups
+    return [root(index) for index in range(len(items))]
+
+
+def _group(story: Story, first: int, members: list[Article]) -> ArticleGroup:
+    """The group whose first item is the `first` of the story's items (its own article is 0)."""
+    is_story = first == 0
+    published = _earliest(members)
+    if is_story:
+        shown = story.article
+    else:
+        dated = [article for article in members if article.published == published]
+        shown = dated[0] if dated else members[0]
+    return ArticleGroup(shown, tuple(members), is_story, published)
 
 
 # --------------------------------------------------------------------------- timeline
@@ -242,8 +250,18 @@ def timeline(story: Story) -> list[TimelineEntry]:
 
 def first_report(story: Story) -> ArticleGroup | None:
     """The story's first report, as its timeline has it first, without the timeline: the earliest
-    of its distinct articles (the first in file order among equals); None when no time is known."""
-    return _first_of(distinct_articles(story))
+    of its distinct articles (the first in file order among equals); None when no time is known.
+
+    Only that group is built: it is the one of the earliest item, the first group among those
+    that hold an item of that moment (what _first_of finds among all of them)."""
+    items = (story.article, *story.related)
+    firsts = _firsts(items)
+    earliest = min(((_utc(article.published), first) for article, first in zip(items, firsts)
+                    if article.published is not None), default=None)
+    if earliest is None:
+        return None
+    first = earliest[1]
+    return _group(story, first, [article for article, its in zip(items, firsts) if its == first])
 
 
 def _first_of(groups: list[ArticleGroup]) -> ArticleGroup | None:

@@ -207,7 +207,8 @@ def markdown(results: list[dict], info: dict, args) -> str:
         f"Machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}, Textual {info['textual']}; "
         f"{info['date']}. Command: `python bench/keys_rhythm.py {' '.join(args.argv)}`".rstrip(),
         f"Each key is sent {args.gap * 1000:.0f} ms after the screen last changed; timed to the end of the "
-        "first frame that draws the list. Ratios are to the floor's median.",
+        "first frame that draws the list. Ratios are to the floor's median. During a cold start the keys "
+        f"take turns, {args.block} presses at a time.",
     ]
     for result in results:
         load = " / ".join(f"{a:.2f}" for a in result["load_before"])

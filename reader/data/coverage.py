@@ -231,8 +231,7 @@ def timeline(story: Story) -> list[TimelineEntry]:
     """
     groups = distinct_articles(story)
     order = sorted(range(len(groups)), key=lambda i: (groups[i].published is None, _utc(groups[i].published), i))
-    first_group = _first_of(groups)
-    first = first_group.published if first_group is not None else None
+    first = groups[order[0]].published  # the earliest; None when no time is known
     entries = []
     for position, index in enumerate(order):
         group = groups[index]
@@ -253,7 +252,7 @@ def first_report(story: Story) -> ArticleGroup | None:
     of its distinct articles (the first in file order among equals); None when no time is known.
 
     Only that group is built: it is the one of the earliest item, the first group among those
-    that hold an item of that moment (what _first_of finds among all of them)."""
+    that hold an item of that moment (what the timeline's order puts first among all of them)."""
     items = (story.article, *story.related)
     firsts = _firsts(items)
     earliest = min(((_utc(article.published), first) for article, first in zip(items, firsts)
@@ -262,11 +261,6 @@ def first_report(story: Story) -> ArticleGroup | None:
         return None
     first = earliest[1]
     return _group(story, first, [article for article, its in zip(items, firsts) if its == first])
-
-
-def _first_of(groups: list[ArticleGroup]) -> ArticleGroup | None:
-    known = [group for group in groups if group.published is not None]
-    return min(known, key=lambda group: _utc(group.published), default=None)  # min keeps the first of equals
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

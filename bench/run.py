@@ -287,10 +287,19 @@ class Session:
             self.sample_tree()  # only while the program is quiet: never between a key and its frame
             if time.perf_counter() >= deadline:
                 return None
+        data = b""
         try:
             data = os.read(self.master, 1 << 16)
+            # What else has come already is read before any of it is parsed: a frame ends when
+            # its last byte arrives, not after this emulator (Python, far slower than a real
+            # terminal: ~1 ms for a 4 KB frame) has parsed the bytes before it.
+            while select.select([self.master], [], [], 0)[0]:
+                more = os.read(self.master, 1 << 16)
+                if not more:
+                    break
+                data += more
         except OSError:  # EIO: the program has gone and the pty is closed
-            data = b""
+            pass
         now = time.perf_counter()
         if not data:
             self.eof = True

@@ -15,7 +15,7 @@ from reader.data.index.schema import SCHEMA, SCHEMA_VERSION, reading_code
 from reader.data.state import MarkStore
 
 BUSY_SECONDS = 3.0  # how long to wait for another reader's write before giving up on the file
-_SPARE_READERS = 2  # list queries overlap when a query is typed: the last one's, the next one's
+_SPARE_READERS = 3  # reads overlap: a typed query's ids, the next one's first screenful, the rows on screen
 
 
 def _casefold(value: object) -> object:
@@ -57,7 +57,7 @@ class IndexConnections:
         self.generation = 0  # changes when the index had to start again, empty
         self.edits = 0  # counts writes that change what lists show: no new edits, no need to query again
         self._db = self._open(db_path)
-        # Connections for list queries (see _list_reader), kept for the next one.
+        # Connections for the reads the screen waits for (see _reader), kept for the next one.
         self._spare_readers: list[sqlite3.Connection] = []
         self._spare_lock = threading.Lock()
         self.folder_id = self._folder_id(root)
@@ -176,13 +176,14 @@ class IndexConnections:
             db.close()
 
     @contextmanager
-    def _list_reader(self, whole_list: bool):
-        """The connection for a list query. One over the whole list (every id of a search,
-        ~0.2 s at 100,000 stories) runs on a connection of its own on the cache file, so
-        that the screen, which reads its visible rows and a query's first screenful
-        through the main connection, never waits for it. (WAL lets readers run beside the
-        writer; they see what was committed.) In memory there is only the main connection."""
-        if not whole_list or self.db_path is None:
+    def _reader(self):
+        """A connection for a read the screen waits for (a list's ids, the rows a key shows, a
+        search's first screenful). On the cache file, one of its own, beside the main one: a
+        scan writes its batches through that, lock held (~65 ms a batch on a cold start of
+        20,000 stories), and a key would wait for them. (WAL lets readers run beside the
+        writer; they see what was committed, as the main connection does between its
+        transactions.) In memory there is only the main connection."""
+        if self.db_path is None:
             with self._lock:
                 yield self._db
             return

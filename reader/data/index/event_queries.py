@@ -316,7 +316,7 @@ class EventQueries:
         sql = (
             "SELECT e.id FROM events e WHERE e.folder = ? AND e.id IN (SELECT s.event FROM stories s"
             f" WHERE s.folder = ?{f' AND ({where})' if where else ''}) ORDER BY {order}")
-        with self._list_reader(whole_list=True) as db:
+        with self._reader() as db:
             return array("q", (row[0] for row in db.execute(sql, (self.folder_id, self.folder_id, *params))))
 
     @guarded
@@ -324,9 +324,9 @@ class EventQueries:
         """(id, headline, outlets, articles, stories, first title, first outlet, first domain,
         first published, first url, last published, unread) for each id found."""
         found: list[tuple] = []
-        with self._lock:
+        with self._reader() as db:
             for part in _chunks(list(ids)):
-                found.extend(self._db.execute(
+                found.extend(db.execute(
                     f"SELECT {_EVENT_COLUMNS}, EXISTS (SELECT 1 FROM stories s LEFT JOIN state.marks m ON m.key = s.key"
                     "  WHERE s.event = events.id AND NOT coalesce(m.read, 0))"
                     f" FROM events WHERE id IN ({','.join('?' * len(part))})", tuple(part)))

@@ -27,7 +27,7 @@ class IndexReads:
             f" WHERE s.folder = ?{f' AND ({where})' if where else ''} ORDER BY {order}"
             + (f" LIMIT {int(limit)}" if limit is not None else "")
         )
-        with self._list_reader(whole_list=limit is None) as db:
+        with self._reader() as db:
             rows = db.execute(sql, (self.folder_id, *params))
             return array("q", (row[0] for row in rows))
 
@@ -41,7 +41,7 @@ class IndexReads:
             f" WHERE search MATCH ? AND s.folder = ?{f' AND ({where})' if where else ''} ORDER BY search.rowid"
         )
         rowids: list[int] = []
-        with self._list_reader(whole_list=False) as db:
+        with self._reader() as db:
             for (rowid,) in db.execute(sql, (match, self.folder_id, *params)):
                 # Past the screenful, only the stories of its last second still belong: their
                 # order among themselves (by path) is settled below.
@@ -69,7 +69,7 @@ class IndexReads:
         left out costs what the first screenful costs. Within one second the list orders
         by path and the rowids by id, so the matches of that second are taken as a set."""
         found = array("q")
-        with self._list_reader(whole_list=False) as db:
+        with self._reader() as db:
             stories = db.execute(
                 f"SELECT s.id, s.search_rowid FROM stories s WHERE s.folder = ?{f' AND ({where})' if where else ''}"
                 f" ORDER BY {NEWEST_FIRST}",
@@ -100,8 +100,8 @@ class IndexReads:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        with self._lock:
-            found = self._db.execute(
+        with self._reader() as db:
+            found = db.execute(
                 "SELECT s.id, s.path, s.title, CASE WHEN s.provider_name != '' THEN s.provider_name"
                 " ELSE s.provider_domain END, s.published, s.related_count, coalesce(s.event_outlets, s.outlets), s.key,"
                 " coalesce(m.read, 0), coalesce(m.starred, 0)"

@@ -13,6 +13,7 @@ from reader.data import index as index_module
 from reader.data.index import connections as connections_module
 from reader.data.corpus import Corpus, cache_file
 from reader.data.index import Index
+from reader.data.query import Query, parse_query
 from conftest import story_text
 
 
@@ -78,6 +79,9 @@ def test_a_corrupt_cache_is_rebuilt_with_a_notice(folder):
     assert any("damaged" in notice for notice in corpus.notices)
     assert corpus.scan().stories == 5
     assert corpus.cached
+    # Written into the new file (a writer kept from the first scan would write into the old one).
+    assert titles(corpus) == [f"Story {number}" for number in range(4, -1, -1)]
+    assert corpus.index.unverified_count() == 0
 
 
 def test_an_older_cache_format_is_rebuilt_with_a_notice(folder):
@@ -255,6 +259,42 @@ def test_a_whole_list_query_does_not_hold_up_the_screen(folder):
     corpus.close()
 
 
+def test_the_screens_reads_do_not_wait_for_a_batch_being_written(folder):
+    """A scan writes its batches through the main connection, lock held (~65 ms a batch on a
+    cold start of 20,000). The rows a key shows, and a search's first screenful, are read
+    beside it on a connection of their own: they see what was committed, and never wait."""
+    corpus = Corpus(str(folder))
+    corpus.scan()
+    ids = corpus.story_ids("newest")
+    held, done = threading.Event(), threading.Event()
+
+    def write_a_batch_slowly() -> None:
+        with corpus.index._lock, corpus.index._transaction() as db:
+            db.execute("UPDATE stories SET title = 'not committed yet'")
+            held.set()
+            done.wait(10)
+
+    writer = threading.Thread(target=write_a_batch_slowly)
+    writer.start()
+    try:
+        assert held.wait(5)
+        seen: list = []
+        reader = threading.Thread(target=lambda: seen.extend([
+            corpus.rows(ids), corpus.first_story_ids("newest", Query(), 3),
+            corpus.first_story_ids("newest", parse_query("Story"), 3),
+        ]))
+        reader.start()
+        reader.join(5)
+        assert not reader.is_alive(), "the screen waited for the write"
+        rows, first, matching = seen
+        assert sorted(row.title for row in rows.values()) == [f"Story {number}" for number in range(5)]
+        assert list(first) == list(ids[:3]) and list(matching) == list(ids[:3])
+    finally:
+        done.set()
+        writer.join()
+    corpus.close()
+
+
 def test_an_outlet_article_in_several_stories_coverage_is_one_row(make_folder):
     reuters = {"title": "The Reuters piece", "url": "https://www.reuters.com/a", "provider": "Reuters",
                "domain": "reuters.com", "published": "2020-06-01T12:00:00Z"}
@@ -397,6 +437,50 @@ def test_helpers_write_what_they_parse_into_the_cache_file(make_folder, monkeypa
     assert _index_contents(cached) == _index_contents(in_memory)
     assert cached.index.unverified_count() == 0
     assert [problem.path for problem in cached.problems()] == ["broken-related.md"]
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_helpers_write_the_list_pass_into_the_cache_file(make_folder, monkeypatch, whole):
+    # During a list pass the app's process only counts: the rows are written where they are read,
+    # and the keys never wait for the interpreter's lock behind the writing.
+    folder = _verify_pass_folder(make_folder)
+    written_here: list[str] = []
+    write = Index.write
+
+    def counted(index, results, new=frozenset()):
+        written_here.extend(path for path, *_ in results)
+        return write(index, results, new)
+
+    monkeypatch.setattr(Index, "write", counted)
+    cached = Corpus(str(folder))
+    progress = cached.scan(verify_workers=2, whole=whole)
+    assert cached.index.db_path is not None and progress.files_read == 151
+    assert written_here == []
+    in_memory = Corpus(str(folder), use_cache=False)
+    in_memory.scan(verify_workers=0, whole=whole)
+    assert len(written_here) == 151  # in memory, this process writes
+    assert _index_contents(cached) == _index_contents(in_memory)
+    assert [problem.path for problem in cached.problems()] == ["broken-related.md"]
+
+
+def test_a_list_pass_write_that_fails_goes_on_in_memory(make_folder, monkeypatch):
+    from reader.data import corpus as corpus_module
+    from reader.data.index.writes import ChunkWriter
+
+    def disk_fails(writer, results, new=frozenset()):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(ChunkWriter, "write", disk_fails)
+    monkeypatch.setattr(corpus_module, "cores", lambda: 0)  # every file read here: the patch holds
+    folder = _verify_pass_folder(make_folder)
+    corpus = Corpus(str(folder))
+    progress = corpus.scan(verify_workers=0)
+    assert corpus.index.db_path is None
+    assert any("disk I/O error" in notice for notice in corpus.notices)
+    assert progress.done and progress.stories == 150 and corpus.index.unverified_count() == 0
+    in_memory = Corpus(str(folder), use_cache=False)
+    in_memory.scan(verify_workers=0)
+    assert _index_contents(corpus) == _index_contents(in_memory)
 
 
 def test_a_helper_write_that_fails_goes_on_in_memory(make_folder, monkeypatch):

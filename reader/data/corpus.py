@@ -22,8 +22,8 @@ from reader.data.event_view import story_event as build_story_event
 from reader.data.index.event_queries import article_record
 from reader.data.query import Query, Term, compile_parts, compile_query
 from reader.data.readers import (
-    CHUNK_FILES, Readers, cores, read_chunk, read_story_chunk, read_whole_chunk, verify_and_write_chunk,
-    verify_chunk,
+    CHUNK_FILES, Readers, cores, list_and_write_chunk, read_chunk, read_story_chunk, read_whole_chunk,
+    verify_and_write_chunk, verify_chunk,
 )
 from reader.data.records import Entry, LoadProgress, NotAStory, Problem, Story, StoryRow, Verified
 from reader.data.state import MarkStore
@@ -176,33 +176,50 @@ class Corpus:
         new: set[str] = set()  # files the index has never seen: nothing to delete before writing them
         results: list[tuple[str, int, int, Entry | Problem | None]] = []
         verified: list[tuple[str, Verified]] = []  # whole reads: written after their entries
-        readers = Readers(read_whole_chunk if whole else read_chunk, self.max_bytes, cores(), self.notices,
-                          beside_a_screen=not whole)
-        flushed_at = time.monotonic()
+        reading = read_whole_chunk if whole else read_chunk
+        if self.index.db_path is not None:
+            # What a helper reads, it writes: this process, which draws, only counts (its writing
+            # took the interpreter's lock from the keys for the whole list pass).
+            reading = functools.partial(list_and_write_chunk, db_path=self.index.db_path,
+                                        folder_id=self.index.folder_id, whole=whole)
+        readers = Readers(reading, self.max_bytes, cores(), self.notices, beside_a_screen=not whole)
+        flushed_at, flushed_files = time.monotonic(), 0
+        failed = False
 
         def flush() -> None:
-            nonlocal flushed_at
-            if len(results) >= _BATCH_FILES or time.monotonic() - flushed_at > _BATCH_SECONDS:
+            # A batch: files read (by helpers, which wrote them) or results to write here.
+            nonlocal flushed_at, flushed_files
+            if (max(len(results), progress.files_read - flushed_files) >= _BATCH_FILES
+                    or time.monotonic() - flushed_at > _BATCH_SECONDS):
                 self.index.write(results, new)
                 self.index.write_verified(verified)
                 new.difference_update(result[0] for result in results)  # others may still be in flight
                 results.clear()
                 verified.clear()
-                flushed_at = time.monotonic()
+                flushed_at, flushed_files = time.monotonic(), progress.files_read
                 report(progress)
 
-        def take(read: list) -> None:
-            progress.files_read += len(read)
-            if whole:
-                results.extend(item[:4] for item in read)
-                verified.extend((item[0], item[4]) for item in read if item[4] is not None)
+        def take(read: list | int | sqlite3.Error) -> None:
+            nonlocal failed
+            if failed:
+                return
+            if isinstance(read, sqlite3.Error):
+                failed = True
+                self.index.failed_elsewhere(read)  # the scan reads the folder again, in memory
+                return
+            if isinstance(read, int):  # a helper wrote that many
+                progress.files_read += read
+                self.index.written_elsewhere()
             else:
-                results.extend(read)
+                progress.files_read += len(read)
+                results.extend(item[:4] for item in read)
+                if whole:
+                    verified.extend((item[0], item[4]) for item in read if item[4] is not None)
             flush()
 
         try:
             for found in find_files(self.root):
-                if cancelled():
+                if cancelled() or failed:
                     return
                 progress.files_seen += 1
                 if isinstance(found, FileInfo):
@@ -211,7 +228,8 @@ class Corpus:
                         continue
                     if before is None:
                         new.add(found.rel)
-                    readers.add((found.path, found.rel, found.size, found.mtime_ns), take, found.size)
+                    readers.add((found.path, found.rel, found.size, found.mtime_ns, before is None), take,
+                                found.size)
                 else:
                     # Link problems and special files are checked afresh every scan.
                     known.pop(found.path, None)
@@ -220,7 +238,7 @@ class Corpus:
             readers.drain(take)
         finally:
             readers.close()
-        if cancelled():
+        if cancelled() or failed:
             return
         self.index.write(results, new)
         self.index.write_verified(verified)

@@ -16,32 +16,53 @@ _CHUNKS_IN_FLIGHT = 8
 _HELPER_NICENESS = 10
 
 
-def read_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
-    """List entries for a chunk of files; runs in a helper process on a cold start."""
+def read_chunk(chunk: list[tuple[str, str, int, int, bool]], max_bytes: int) -> list:
+    """List entries for a chunk of files (path, rel, size, mtime_ns, whether the index has never
+    seen it); runs in a helper process on a cold start."""
     from reader.data.parse import read_entry  # YAML is imported only when files are read
 
     read = []
-    for path, rel, size, mtime in chunk:
+    for path, rel, size, mtime, _new in chunk:
         result = read_entry(path, rel, max_bytes)
         read.append((rel, size, mtime, None if isinstance(result, NotAStory) else result))
     return read
 
 
-def read_whole_chunk(chunk: list[tuple[str, str, int, int]], max_bytes: int) -> list:
-    """A full parse of a chunk of files, for a scan nobody watches: each file's list entry
+def read_whole_chunk(chunk: list[tuple[str, str, int, int, bool]], max_bytes: int) -> list:
+    """A full parse of a chunk of files (as read_chunk's), for a scan nobody watches: each file's list entry
     and its verified figures from one reading (path, size, mtime_ns, Entry | Problem | None,
     Verified | None)."""
     from reader.data.index import verified_figures  # not imported by `check`, which needs no index
     from reader.data.parse import read_story
 
     read = []
-    for path, rel, size, mtime in chunk:
+    for path, rel, size, mtime, _new in chunk:
         result = read_story(path, rel, max_bytes)
         if isinstance(result, Story):
             read.append((rel, size, mtime, entry_of(result), verified_figures(result)))
         else:
             read.append((rel, size, mtime, None if isinstance(result, NotAStory) else result, None))
     return read
+
+
+def list_and_write_chunk(chunk: list[tuple[str, str, int, int, bool]], max_bytes: int, db_path: str,
+                         folder_id: int, whole: bool):
+    """A list pass's reading of a chunk (read_chunk, or read_whole_chunk for a `whole` one), written
+    to the cache file from where it is read (a helper process): the number of files read, or the
+    sqlite3.Error that stopped the writing (the main process then goes on in memory)."""
+    import sqlite3
+
+    read = (read_whole_chunk if whole else read_chunk)(chunk, max_bytes)
+    new = {rel for _path, rel, _size, _mtime, is_new in chunk if is_new}
+    try:
+        writer = _chunk_writer(db_path, folder_id)
+        writer.write([item[:4] for item in read], new)
+        if whole:
+            writer.write_verified([(item[0], item[4]) for item in read if item[4] is not None])
+    except sqlite3.Error as error:
+        _close_chunk_writer()
+        return error
+    return len(read)
 
 
 def verify_chunk(chunk: list[tuple[str, str]], max_bytes: int) -> list:
@@ -196,6 +217,9 @@ class Readers:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
+        # A chunk read here wrote through this thread's writer: it goes with the pass, as a
+        # helper's goes with the helper (a cache file rebuilt before the next pass is another file).
+        _close_chunk_writer()
 
 
 def _helper_context():

@@ -6,8 +6,8 @@
 
 For each corpus, in one run: the floor (bench/bare_keys.py, a Textual app that redraws one
 line per key), the reader during a cold start's background work (fresh XDG dirs; keys from
-the first story row drawn until the status line no longer says it is busy), and the
-reader warm (the same dirs, once idle). A press is timed from the key written to the end of
+the first story row drawn until the status line no longer says it is busy; also split by
+the stage the status line names: the list pass, then the verify pass), and the reader warm (the same dirs, once idle). A press is timed from the key written to the end of
 the first frame that draws the story list (rows above the story pane); frames that only
 touch the status line are not the key's. Before each key the bench waits until nothing has
 been drawn for --gap seconds (at most 1 s while background work keeps the status line
@@ -108,12 +108,22 @@ def press(session: run.Session, key: str, rows: range, timeout: float = 5.0) -> 
     return None
 
 
+LIST_PASS = re.compile(r"Reading stories")  # the status line while the list grows; after it, "checking", "verifying"
+
+
+def stage_of(session: run.Session) -> str:
+    """Which part of a cold start's work the status line says runs now."""
+    return "list pass" if LIST_PASS.search(session.screen.text()) else "verify pass"
+
+
 def rhythm(session: run.Session, presses: int, gap: float, rows: range,
-           keep_going=lambda: True, block: int | None = None) -> dict[str, list[float | None]]:
+           keep_going=lambda: True, block: int | None = None,
+           stages: list | None = None) -> dict[str, list[float | None]]:
     """`presses` of each key in SEQUENCE (j, then PgDn, then k back up), one every `gap` after the last frame.
     As many PgDn as the others: the p90 of ten presses was the slowest of them.
     `block`: the keys take turns, `block` presses at a time (while a cold start works, each key then
-    meets every stage of it: one after another, the last key would only meet its end)."""
+    meets every stage of it: one after another, the last key would only meet its end).
+    `stages`: each press's (stage_of before it, seconds) is added to it."""
     out: dict[str, list[float | None]] = {key: [] for key in SEQUENCE}
     turns = [(key, presses) for key in SEQUENCE] if block is None else \
         [(key, min(block, presses - done)) for done in range(0, presses, block) for key in SEQUENCE]
@@ -122,7 +132,10 @@ def rhythm(session: run.Session, presses: int, gap: float, rows: range,
             if not keep_going():
                 return out
             wait_for_gap(session, gap)
+            stage = stage_of(session) if stages is not None else None
             out[key].append(press(session, key, rows))
+            if stages is not None:
+                stages.append((stage, out[key][-1]))
     return out
 
 
@@ -156,10 +169,12 @@ def bench_corpus(path: str, reader: str, args) -> dict:
         result["busy_at_first_row"] = busy()
         rows = list_rows(cold)
         pressed_busy: dict[str, list] = {key: [] for key in SEQUENCE}
+        result["busy_stages"] = []
         rounds = 0
         while busy() and rounds < args.cold_rounds:
             rounds += 1
-            got = rhythm(cold, args.presses, args.gap, rows, keep_going=busy, block=args.block)
+            got = rhythm(cold, args.presses, args.gap, rows, keep_going=busy, block=args.block,
+                         stages=result["busy_stages"])
             for key, values in got.items():
                 pressed_busy[key] += values
         result["busy"] = pressed_busy
@@ -186,6 +201,12 @@ def summarize(result: dict) -> list[dict]:
             values = result[phase][key]
             rows.append({"phase": label, "key": key, "n": len([v for v in values if v is not None]),
                          "missed": sum(v is None for v in values), "median": median(values), "p90": p90(values)})
+    for stage in ("list pass", "verify pass"):
+        values = [value for pressed_in, value in result.get("busy_stages", []) if pressed_in == stage]
+        if values:
+            rows.append({"phase": f"cold start, during the {stage}", "key": "j/k/PgDn",
+                         "n": len([v for v in values if v is not None]), "missed": sum(v is None for v in values),
+                         "median": median(values), "p90": p90(values)})
     for row in rows[1:]:
         row["median_ratio"] = row["median"] / floor if row["median"] and floor else None
         row["p90_ratio"] = row["p90"] / floor if row["p90"] and floor else None

@@ -463,36 +463,19 @@ def test_helpers_write_the_list_pass_into_the_cache_file(make_folder, monkeypatc
     assert [problem.path for problem in cached.problems()] == ["broken-related.md"]
 
 
-def test_a_list_pass_write_that_fails_goes_on_in_memory(make_folder, monkeypatch):
+@pytest.mark.parametrize("failing", ["write", "write_verified"])  # the list pass's rows, the verify pass's figures
+def test_a_helper_write_that_fails_goes_on_in_memory(make_folder, monkeypatch, failing):
     from reader.data import corpus as corpus_module
     from reader.data.index.writes import ChunkWriter
 
-    def disk_fails(writer, results, new=frozenset()):
+    def disk_fails(writer, *_results):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(ChunkWriter, "write", disk_fails)
+    monkeypatch.setattr(ChunkWriter, failing, disk_fails)
     monkeypatch.setattr(corpus_module, "cores", lambda: 0)  # every file read here: the patch holds
     folder = _verify_pass_folder(make_folder)
     corpus = Corpus(str(folder))
     progress = corpus.scan(verify_workers=0)
-    assert corpus.index.db_path is None
-    assert any("disk I/O error" in notice for notice in corpus.notices)
-    assert progress.done and progress.stories == 150 and corpus.index.unverified_count() == 0
-    in_memory = Corpus(str(folder), use_cache=False)
-    in_memory.scan(verify_workers=0)
-    assert _index_contents(corpus) == _index_contents(in_memory)
-
-
-def test_a_helper_write_that_fails_goes_on_in_memory(make_folder, monkeypatch):
-    from reader.data.index.writes import ChunkWriter
-
-    def disk_fails(writer, results):
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(ChunkWriter, "write_verified", disk_fails)
-    folder = _verify_pass_folder(make_folder)
-    corpus = Corpus(str(folder))
-    progress = corpus.scan(verify_workers=0)  # read here: the patch holds
     assert corpus.index.db_path is None
     assert any("disk I/O error" in notice for notice in corpus.notices)
     assert progress.done and progress.stories == 150 and corpus.index.unverified_count() == 0

@@ -63,6 +63,31 @@ def state_file() -> str:
     return os.path.join(user_data_dir("reader", appauthor=False), "state.sqlite3")
 
 
+class _ChunkTaker:
+    """Takes what a pass's readers give back for each chunk: the number of files a helper wrote
+    into the cache file itself (`counted`), rows to write in this process (`to_write_here`: no
+    cache file), or the sqlite3.Error that stopped a helper's writing. Then the index goes on in
+    memory, and what comes after is dropped: the scan reads the folder again."""
+
+    def __init__(self, index: Index, counted: Callable[[int], None], to_write_here: Callable[[list], None]) -> None:
+        self.index = index
+        self.counted = counted
+        self.to_write_here = to_write_here
+        self.failed = False
+
+    def __call__(self, read: list | int | sqlite3.Error) -> None:
+        if self.failed:
+            return
+        if isinstance(read, sqlite3.Error):
+            self.failed = True
+            self.index.failed_elsewhere(read)
+        elif isinstance(read, int):
+            self.index.written_elsewhere()
+            self.counted(read)
+        else:
+            self.to_write_here(read)
+
+
 class Corpus:
     """One opened folder (or single file): its index, and the stories on demand."""
 
@@ -184,7 +209,6 @@ class Corpus:
                                         folder_id=self.index.folder_id, whole=whole)
         readers = Readers(reading, self.max_bytes, cores(), self.notices, beside_a_screen=not whole)
         flushed_at, flushed_files = time.monotonic(), 0
-        failed = False
 
         def flush() -> None:
             # A batch: files read (by helpers, which wrote them) or results to write here.
@@ -199,27 +223,21 @@ class Corpus:
                 flushed_at, flushed_files = time.monotonic(), progress.files_read
                 report(progress)
 
-        def take(read: list | int | sqlite3.Error) -> None:
-            nonlocal failed
-            if failed:
-                return
-            if isinstance(read, sqlite3.Error):
-                failed = True
-                self.index.failed_elsewhere(read)  # the scan reads the folder again, in memory
-                return
-            if isinstance(read, int):  # a helper wrote that many
-                progress.files_read += read
-                self.index.written_elsewhere()
-            else:
-                progress.files_read += len(read)
-                results.extend(item[:4] for item in read)
-                if whole:
-                    verified.extend((item[0], item[4]) for item in read if item[4] is not None)
+        def counted(files: int) -> None:
+            progress.files_read += files
             flush()
+
+        def to_write_here(read: list) -> None:
+            results.extend(item[:4] for item in read)
+            if whole:
+                verified.extend((item[0], item[4]) for item in read if item[4] is not None)
+            counted(len(read))
+
+        take = _ChunkTaker(self.index, counted, to_write_here)
 
         try:
             for found in find_files(self.root):
-                if cancelled() or failed:
+                if cancelled() or take.failed:
                     return
                 progress.files_seen += 1
                 if isinstance(found, FileInfo):
@@ -238,7 +256,7 @@ class Corpus:
             readers.drain(take)
         finally:
             readers.close()
-        if cancelled() or failed:
+        if cancelled() or take.failed:
             return
         self.index.write(results, new)
         self.index.write_verified(verified)
@@ -256,34 +274,27 @@ class Corpus:
             reading = functools.partial(verify_and_write_chunk, db_path=self.index.db_path,
                                         folder_id=self.index.folder_id)
         readers = Readers(reading, self.max_bytes, workers, self.notices, here_first, beside_a_screen)
-        failed = False
 
-        def take(read: list | int | sqlite3.Error) -> None:
-            nonlocal failed
-            if failed:
-                return
-            if isinstance(read, sqlite3.Error):
-                failed = True
-                self.index.failed_elsewhere(read)  # the scan reads the folder again, in memory
-                return
-            if isinstance(read, int):  # a helper wrote that many
-                self.index.written_elsewhere()
-                progress.verified += read
-            else:
-                self.index.write_verified(read)
-                progress.verified += len(read)
+        def counted(files: int) -> None:
+            progress.verified += files
             report(progress)
+
+        def write_here(read: list) -> None:
+            self.index.write_verified(read)
+            counted(len(read))
+
+        take = _ChunkTaker(self.index, counted, write_here)
 
         try:
             after = ""  # pages of paths, not a list of them all: 100,000 paths cost memory
-            while not cancelled() and not failed:
+            while not cancelled() and not take.failed:
                 page = self.index.unverified(after, CHUNK_FILES)
                 if not page:
                     break
                 after = page[-1][0]
                 for rel, size in page:
                     readers.add((self.abs_path(rel), rel), take, size)
-            if cancelled() or failed:
+            if cancelled() or take.failed:
                 return
             readers.drain(take)
         finally:

@@ -202,7 +202,8 @@ class Corpus:
         results: list[tuple[str, int, int, Entry | Problem | None]] = []
         verified: list[tuple[str, Verified]] = []  # whole reads: written after their entries
         reading = read_whole_chunk if whole else read_chunk
-        if self.index.db_path is not None:
+        helpers_write = self.index.db_path is not None
+        if helpers_write:
             # What a helper reads, it writes: this process, which draws, only counts (its writing
             # took the interpreter's lock from the keys for the whole list pass).
             reading = functools.partial(list_and_write_chunk, db_path=self.index.db_path,
@@ -244,7 +245,7 @@ class Corpus:
                     before = known.pop(found.rel, None)
                     if before == (found.size, found.mtime_ns):
                         continue
-                    if before is None:
+                    if before is None and not helpers_write:  # each chunk says which of its files are new
                         new.add(found.rel)
                     readers.add((found.path, found.rel, found.size, found.mtime_ns, before is None), take,
                                 found.size)

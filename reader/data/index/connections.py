@@ -97,12 +97,15 @@ class IndexConnections:
                 self.notices.append("The story cache was from another version and has been rebuilt.")
                 db = self._connect(db_path)
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+            # One transaction: a reader opening the file meanwhile (a second app on the folder) finds
+            # no tables, or all of them with their version and reading code; never a cache half
+            # made, which it would take for another version's and delete under this one.
+            db.executescript("BEGIN IMMEDIATE;\n" + SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('reading_code', ?)", (reading_code(),))
             # A write proves the file is usable (not read-only, not locked for good).
             db.execute("INSERT OR IGNORE INTO folders(root, max_bytes) VALUES (?, ?)", (self.root, self.max_bytes))
-            db.commit()
+            db.execute("COMMIT")
         except BaseException:
             db.close()
             raise

@@ -7,9 +7,10 @@
 For each corpus, in one run: the floor (bench/bare_keys.py, a Textual app that redraws one
 line per key), the reader during a cold start's background work (fresh XDG dirs; keys from
 the first story row drawn until the status line no longer says it is busy; also split by
-the stage the status line names: the list pass, then the verify pass), and the reader warm (the same dirs, once idle). A press is timed from the key written to the end of
-the first frame that draws the story list (rows above the story pane); frames that only
-touch the status line are not the key's. Before each key the bench waits until nothing has
+the stage the status line names: the list pass, then the verify pass), and the reader warm
+(the same dirs, once idle). A press is timed from the key written to the end of the first
+frame that draws the story list (rows above the story pane); frames that only touch the status
+line are not the key's. Before each key the bench waits until nothing has
 been drawn for --gap seconds (at most 1 s while background work keeps the status line
 changing). Uses bench/run.py's pty and terminal; standard library only.
 """

@@ -260,9 +260,10 @@ def test_a_whole_list_query_does_not_hold_up_the_screen(folder):
 
 
 def test_the_screens_reads_do_not_wait_for_a_batch_being_written(folder):
-    """A scan writes its batches through the main connection, lock held (~65 ms a batch on a
-    cold start of 20,000). The rows a key shows, and a search's first screenful, are read
-    beside it on a connection of their own: they see what was committed, and never wait."""
+    """This process writes through the main connection with its lock held (the events; the scan's
+    batches where helpers cannot write: ~65 ms each on a cold start of 20,000). The rows a key
+    shows, and a search's first screenful, are read beside it on a connection of their own: they
+    see what was committed, and never wait."""
     corpus = Corpus(str(folder))
     corpus.scan()
     ids = corpus.story_ids("newest")

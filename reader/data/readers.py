@@ -50,19 +50,15 @@ def list_and_write_chunk(chunk: list[tuple[str, str, int, int, bool]], max_bytes
     """A list pass's reading of a chunk (read_chunk, or read_whole_chunk for a `whole` one), written
     to the cache file from where it is read (a helper process): the number of files read, or the
     sqlite3.Error that stopped the writing (the main process then goes on in memory)."""
-    import sqlite3
-
     read = (read_whole_chunk if whole else read_chunk)(chunk, max_bytes)
     new = {rel for _path, rel, _size, _mtime, is_new in chunk if is_new}
-    try:
-        writer = _chunk_writer(db_path, folder_id)
+
+    def write(writer) -> None:
         writer.write([item[:4] for item in read], new)
         if whole:
             writer.write_verified([(item[0], item[4]) for item in read if item[4] is not None])
-    except sqlite3.Error as error:
-        _close_chunk_writer()
-        return error
-    return len(read)
+
+    return _written_here(db_path, folder_id, write, len(read))
 
 
 def verify_chunk(chunk: list[tuple[str, str]], max_bytes: int) -> list:
@@ -92,15 +88,21 @@ def verify_and_write_chunk(chunk: list[tuple[str, str]], max_bytes: int, db_path
     """verify_chunk, its results written to the cache file from where they are made (a helper
     process): the number of files written, or the sqlite3.Error that stopped the writing (the
     main process then goes on in memory, as when its own write fails)."""
+    read = verify_chunk(chunk, max_bytes)
+    return _written_here(db_path, folder_id, lambda writer: writer.write_verified(read), len(read))
+
+
+def _written_here(db_path: str, folder_id: int, write: Callable, files: int):
+    """`write(writer)` through this thread's ChunkWriter: `files`, or the sqlite3.Error that
+    stopped the writing (the writer is closed: the next chunk opens another)."""
     import sqlite3
 
-    read = verify_chunk(chunk, max_bytes)
     try:
-        _chunk_writer(db_path, folder_id).write_verified(read)
+        write(_chunk_writer(db_path, folder_id))
     except sqlite3.Error as error:
         _close_chunk_writer()
         return error
-    return len(read)
+    return files
 
 
 # A thread's ChunkWriter, kept for its next chunk: a helper's one thread, or a scan's thread

@@ -181,9 +181,10 @@ class IndexConnections:
     @contextmanager
     def _reader(self):
         """A connection for a read the screen waits for (a list's ids, the rows a key shows, a
-        search's first screenful). On the cache file, one of its own, beside the main one: a
-        scan writes its batches through that, lock held (~65 ms a batch on a cold start of
-        20,000 stories), and a key would wait for them. (WAL lets readers run beside the
+        search's first screenful). On the cache file, one of its own, beside the main one,
+        through which this process writes with its lock held (the events, link problems; every
+        batch where helpers cannot write: ~65 ms each on a cold start of 20,000 stories): a key
+        would wait for them. (WAL lets readers run beside the
         writer; they see what was committed, as the main connection does between its
         transactions.) In memory there is only the main connection."""
         if self.db_path is None:

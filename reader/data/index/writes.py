@@ -61,9 +61,10 @@ class IndexWrites:
 
         Paths in `new` were not in the index: nothing of theirs needs deleting first,
         which on a cold start is most of the writing."""
+        if not results:
+            return  # where helpers write, a list pass's batches here are mostly empty
         folder = self.folder_id
-        if results:
-            self.edits += 1
+        self.edits += 1
         files, problems, not_stories = [], [], []
         entries = []
         for path, size, mtime, result in results:
@@ -166,9 +167,10 @@ class IndexWrites:
     def write_verified(self, results: Sequence[tuple[str, Verified | Problem | None]]) -> None:
         """Record full parses (see verified_figures): a story's exact figures and coverage,
         or the problem a full parse found."""
+        if not results:
+            return
         folder = self.folder_id
-        if results:
-            self.edits += 1
+        self.edits += 1
         problems, dropped, kinds = [], [], []
         stories = []
         for path, result in results:

@@ -13,7 +13,7 @@ CHUNK_FILES = 64  # files read per task, at most
 CHUNK_BYTES = 1 << 20  # and their bytes: large files come together, and a helper alone at the end waits for none
 _READ_HERE_FIRST = 1  # chunks read in this process first: a small folder needs no helpers
 _CHUNKS_IN_FLIGHT = 8
-_HELPER_NICENESS = 10
+_HELPER_NICENESS = 10  # where the idle policy is not to be had
 
 
 def read_chunk(chunk: list[tuple[str, str, int, int, bool]], max_bytes: int) -> list:
@@ -265,13 +265,20 @@ def _start_resource_tracker() -> None:
 
 def _start_helper(beside_a_screen: bool) -> None:
     """A helper reads files in bulk: it keeps the related articles it reads (reader.data.kept).
-    Beside the app it reads at a lower priority: with as many helpers as cores, the process
-    that takes keys and draws would otherwise wait its turn for a core. (From the command line
-    nothing is drawn meanwhile, and the command waits for them.)"""
+    Beside the app it runs only on a core the app leaves idle (Linux's SCHED_IDLE, as desktop
+    indexers run): with as many helpers as cores, the process that takes keys and draws would
+    otherwise wait its turn for a core. A niced helper (elsewhere) still holds a core until
+    its time slice ends, and a key waited for that. (From the command line nothing is drawn
+    meanwhile, and the command waits for them.)"""
     from reader.data.kept import keep_articles
 
     keep_articles()
     if beside_a_screen:
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+            return
+        except (AttributeError, OSError):
+            pass  # no such policy here, or refused: niced instead
         try:
             os.nice(_HELPER_NICENESS)
         except OSError:

@@ -57,7 +57,7 @@ CORPORA = os.path.join(HERE, "corpora")
 BARE_APP = os.path.join(HERE, "bare_app.py")
 BARE_READY = "bare textual app ready"
 # The reader's status line while it still works in the background.
-BUSY = re.compile(r"Reading stories|checking for changes|verifying \d")
+BUSY = re.compile(r"Reading stories|checking for changes|verifying \d|computing events")
 COLS, ROWS = 120, 40
 
 KEYS = {

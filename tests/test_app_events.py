@@ -61,18 +61,19 @@ async def test_the_pane_says_events_are_computing_and_shows_the_event_once_they_
     release = threading.Event()
     update = app.corpus.events.update
 
-    def held_update() -> bool:
+    def held_update(*args) -> bool:
         release.wait(10)
-        return update()
+        return update(*args)
 
     monkeypatch.setattr(app.corpus.events, "update", held_update)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.lists.loaded and app.shown_id is not None)
         assert "events: computing…" in screen_text(app)
+        assert "· computing events…" in screen_text(app)  # the status line: the reader is still busy
         assert not app.coverage.content.events_ready
         release.set()
         await settle(pilot, app)
-        assert "events: computing…" not in screen_text(app)
+        assert "events: computing…" not in screen_text(app) and "computing events…" not in screen_text(app)
         assert "event · 3 articles" in screen_text(app)
 
 

@@ -555,12 +555,12 @@ def test_a_scan_started_while_another_runs_waits_for_it(folder, monkeypatch):
     first_in_events, go_on = threading.Event(), threading.Event()
     update, list_pass = corpus.events.update, corpus._list_pass
 
-    def held_update():
+    def held_update(*args):
         steps.append("events")
         if not first_in_events.is_set():
             first_in_events.set()
             go_on.wait(5)
-        return update()
+        return update(*args)
 
     def noted_list_pass(*args, **kwargs):
         steps.append("list")

@@ -150,8 +150,8 @@ class Corpus:
         `events`: bring the folder's events up to date at the end (`check` has no use for them).
         """
         workers = cores() if verify_workers is None else verify_workers
-        # One scan at a time: one told to stop goes on to where it checks (an events computation
-        # runs to its end), and one beside it would write what that one then clears as done.
+        # One scan at a time: one told to stop goes on to where it checks (a chunk, a page of
+        # the events), and one beside it would write what that one then clears as done.
         with self._scanning:
             while True:
                 generation = self.index.generation
@@ -180,12 +180,12 @@ class Corpus:
         progress.events_ready = self.events_ready  # as they stand: a report follows if they change
         report(progress)
         if events:
-            self._after_scan_update_events(progress, report)
+            self._after_scan_update_events(progress, report, cancelled)
         return progress
 
-    def _after_scan_update_events(self, progress: LoadProgress, report) -> None:
+    def _after_scan_update_events(self, progress: LoadProgress, report, cancelled) -> None:
         """After the full parse: the events of what changed (all of them the first time)."""
-        if self.events.update():
+        if self.events.update(cancelled):
             progress.events_ready = True
             report(progress)
 

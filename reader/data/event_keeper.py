@@ -10,7 +10,7 @@ Nothing pending and events computed: nothing is done.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from reader.data.events import EventArticle, EventIndex, terms_of
 from reader.data.index import Index
@@ -54,6 +54,15 @@ def event_figures(key: str, members: Sequence[Sequence], stories: int) -> tuple:
             max(known) if known else None, len(outlets), len(members), stories)
 
 
+class _Stopped(Exception):
+    """A full computation told to stop: what it stored is not marked ready."""
+
+
+def _stop_if(cancelled: Callable[[], bool]) -> None:
+    if cancelled():
+        raise _Stopped
+
+
 class EventKeeper:
     """The events of one index; its EventIndex lives as long as the process keeps it."""
 
@@ -66,8 +75,10 @@ class EventKeeper:
     def ready(self) -> bool:
         return self.index.events_ready()
 
-    def update(self) -> bool:
-        """Bring the events up to date; whether anything had to be computed."""
+    def update(self, cancelled: Callable[[], bool] = lambda: False) -> bool:
+        """Bring the events up to date; whether anything had to be computed. `cancelled` is asked
+        at each page of a full computation: told to stop, it stops there (quitting waits for
+        it), and the next update computes them all again (nothing says they are ready)."""
         ready = self.index.events_ready()
         if ready and self._events is not None and self._generation == self.index.generation:
             pending = self.index.pending_event_keys()
@@ -78,10 +89,13 @@ class EventKeeper:
         if ready and not self.index.events_pending():
             return False  # computed by an earlier process, nothing changed since
         # every article again (the pending ones are not listed: after a first scan, all of them)
-        self._compute_all()
+        try:
+            self._compute_all(cancelled)
+        except _Stopped:
+            return False
         return True
 
-    def _compute_all(self) -> None:
+    def _compute_all(self, cancelled: Callable[[], bool]) -> None:
         # The index is read and written a page at a time, each under its lock on its own:
         # the screen's queries run between pages.
         generation = self.index.generation
@@ -91,6 +105,7 @@ class EventKeeper:
         def articles() -> Iterator[EventArticle]:
             # a page at a time: the EventIndex keeps an article's terms, not its text
             for page in self.index.event_article_pages(_READ_PAGE):
+                _stop_if(cancelled)
                 keys.extend(row[0] for row in page)
                 variants.extend(row[1] for row in page)
                 yield from map(_event_article, page)
@@ -99,10 +114,12 @@ class EventKeeper:
         events.add(articles())
         self.index.clear_article_events()
         for start in range(0, len(keys), _PAGE):
+            _stop_if(cancelled)
             self.index.store_article_events([(key, variant, events.event_of(key)) for key, variant
                                              in zip(keys[start : start + _PAGE], variants[start : start + _PAGE])])
         after = ""
         while keys := self.index.event_key_page(after, _PAGE):
+            _stop_if(cancelled)
             self._store_figures(keys)
             after = keys[-1]
         self.index.finish_events(None, None)

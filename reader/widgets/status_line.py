@@ -39,6 +39,8 @@ def status_text(status: ListStatus) -> Text:
             text.append(f" · verifying {progress.verified:,} of {progress.to_verify:,}", style="dim")
         elif not status.loaded:
             text.append(" · checking for changes…", style="dim")
+        elif progress.done and not progress.events_ready:
+            text.append(" · computing events…", style="dim")
     if status.unread_only:
         text.append(" · unread only", style="bold")
     if status.query_text.strip():

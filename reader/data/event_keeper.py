@@ -78,7 +78,8 @@ class EventKeeper:
     def update(self, cancelled: Callable[[], bool] = lambda: False) -> bool:
         """Bring the events up to date; whether anything had to be computed. `cancelled` is asked
         at each page of a full computation: told to stop, it stops there (quitting waits for
-        it), and the next update computes them all again (nothing says they are ready)."""
+        it), and the next update computes them all again (its pending articles, or a first
+        computation never finished, say so)."""
         ready = self.index.events_ready()
         if ready and self._events is not None and self._generation == self.index.generation:
             pending = self.index.pending_event_keys()

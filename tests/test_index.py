@@ -485,7 +485,7 @@ def test_a_helper_write_that_fails_goes_on_in_memory(make_folder, monkeypatch, f
     assert _index_contents(corpus) == _index_contents(in_memory)
 
 
-def niceness_in_a_helper(chunk, max_bytes):
+def priority_in_a_helper(chunk, max_bytes):
     import multiprocessing
 
     return [(multiprocessing.parent_process() is not None, os.sched_getscheduler(0), os.nice(0))]
@@ -511,7 +511,7 @@ def _read_in_one_helper(function, beside_a_screen: bool) -> tuple[list, list[str
 def test_helpers_beside_the_app_run_only_when_the_app_leaves_a_core_idle(beside_a_screen):
     # Niced helpers still kept a key waiting for the end of their time slice (the list pass's
     # p90 over 4x the floor); an idle-policy task gives way to a waking one at once.
-    taken, notices = _read_in_one_helper(niceness_in_a_helper, beside_a_screen)
+    taken, notices = _read_in_one_helper(priority_in_a_helper, beside_a_screen)
     usual = os.sched_getscheduler(0), os.nice(0)
     assert notices == [] and taken == [(True, os.SCHED_IDLE, usual[1]) if beside_a_screen else (True, *usual)]
 

@@ -118,6 +118,58 @@ def test_event_list_rows_stories_and_the_event_query(make_folder):
     assert deal.id not in corpus.event_ids(unread_only=True)
 
 
+def steps_of(corpus: Corpus, call) -> int:
+    """The steps of SQLite's machine that `call` takes on the corpus's index (in memory: one
+    connection): what its queries read."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    db = corpus.index._db
+    db.set_progress_handler(count, 1)
+    try:
+        call()
+    finally:
+        db.set_progress_handler(None, 1)
+    return steps
+
+
+def add_unlisted_stories(corpus: Corpus, copies: int) -> None:
+    """Rows of `copies` stories more in the folder, dated and of no event (their files are not
+    there): a large folder without writing one."""
+    corpus.index._db.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+        " INSERT INTO stories (folder, path, key, title, provider_name, provider_domain, provider_sort, outlet,"
+        " url_key, published, related_count, excerpt, url)"
+        " SELECT s.folder, 'more/' || n.i || '.md', 'more/' || n.i, 'More', '', '', '', '', '', 1600000000 + n.i,"
+        " 0, '', '' FROM n, (SELECT folder FROM stories LIMIT 1) s", (copies,))
+
+
+@pytest.mark.parametrize("read", ["event's story files", "event rows", "newest events, first screenful"])
+def test_what_the_events_view_reads_at_each_move_does_not_grow_with_the_folder(make_folder, read):
+    # A move in the events view asks for the highlighted event's story files (its panes show
+    # the newest), a screenful asks for event rows; neither may read the folder's every story.
+    corpus = Corpus(str(deal_folder(make_folder)), use_cache=False)
+    corpus.scan(verify_workers=0)
+    ids = ids_by_title(corpus)
+    deal = ids_event(corpus, ids["Contoso"])
+    call = {
+        "event's story files": lambda: corpus.event_story_ids(deal),
+        "event rows": lambda: corpus.event_rows([deal]),
+        "newest events, first screenful": lambda: corpus.event_ids(limit=2),
+    }[read]
+    small = steps_of(corpus, call)
+    add_unlisted_stories(corpus, 3000)
+    assert corpus.story_count() == 3004
+    large = steps_of(corpus, call)
+    assert large < 2 * small, (small, large)
+    assert sorted(corpus.event_story_ids(deal)) == sorted([ids["Contoso"], ids["Fabrikam"]])
+    assert len(corpus.event_ids(limit=2)) == 2 and corpus.event_count() == 3
+
+
 def corpus_condition(text: str):
     from reader.data.query import compile_query
 

@@ -372,12 +372,18 @@ class Corpus:
         members = [listed.get(row[0]) or article_record(row) for row in rows if row[0] != own]
         return build_story_event(event_id, story, members, {row[0] for row in rows} | {own})
 
-    def event_ids(self, sort: str = "newest", query: Query = Query(), unread_only: bool = False) -> array:
+    def event_ids(self, sort: str = "newest", query: Query = Query(), unread_only: bool = False,
+                  limit: int | None = None) -> array:
         """Ids of the events (those holding a story file) in a named order (EVENT_SORTS): an event
-        matches the query when any of its story files does, and is unread while any of them is."""
+        matches the query when any of its story files does, and is unread while any of them is.
+        The first `limit` only, when given."""
         if unread_only:
             query = Query((*query.terms, Term("is", "unread")))
-        return self.index.event_ids(EVENT_SORTS[sort], *compile_query(query))
+        return self.index.event_ids(EVENT_SORTS[sort], *compile_query(query), limit=limit)
+
+    def event_count(self) -> int:
+        """How many events hold a story file."""
+        return self.index.event_count()
 
     def article_event_ids(self, story: Story) -> dict[str, int]:
         """URL key -> event id for the story's own article and its related items ({} while not ready)."""

@@ -30,7 +30,7 @@ from reader.data.records import Article, Problem, Story
 from reader.errors import report_error, survivable
 from reader.links import copy_link, open_link
 from reader.list_controller import EVENTS, ListController
-from reader.messages import ListReady, ScanProgress, StoryLoaded
+from reader.messages import ListReady, ListView, ScanProgress, StoryLoaded
 from reader.story_view import StoryView, build_story_view
 from reader.widgets.coverage import CoverageList, CoveragePane
 from reader.widgets.detail import DetailPane, LinkedStories
@@ -77,6 +77,9 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         self.shown_id: int | None = None
         self.shown_story: Story | Problem | None = None
         self._showing: StoryView | None = None  # the view being swapped in, pane by pane
+        # A view switched to (stories, events, an event's files) whose ids are on their way, and
+        # the id its cursor lands on (None: the first row): see ListActions._switch_view.
+        self._switching: tuple[ListView, int | None] | None = None
         self._detail_timer = None
         self._read_timer = None
         self._notices_shown: set[str] = set()
@@ -166,7 +169,7 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         news = self.lists.take_progress(message)
         events_came = news.events_came
         if message.ids is not None and message.view == self.lists.view:  # else the view changed meanwhile
-            self._show_ids(message.ids)
+            self._show_listed(message.ids, partial=False)
         self._show_new_notices()
         current = self.story_list.current_id()
         if current is not None and self.lists.loaded and (
@@ -203,8 +206,21 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         if message.view is not None and message.view != self.lists.view:
             return  # asked for before the view changed
         self.lists.take_list(message)
-        self._show_ids(message.ids)
+        self._show_listed(message.ids, message.partial)
         self._update_status()
+
+    def _show_listed(self, ids: array, partial: bool) -> None:
+        """Show the ids of what the list shows now; the first to come after a switch of view
+        put the cursor where the switch asked (kept asking while only a first part came
+        without that row)."""
+        switching = self._switching
+        if switching is None or switching[0] != self.lists.view:
+            self._show_ids(ids)
+            return
+        cursor_on = switching[1]
+        self._show_ids(ids, cursor_on, fresh=True)
+        if not partial or cursor_on is None or self.story_list.listed.index_of(cursor_on) is not None:
+            self._switching = None
 
     def _show_ids(self, ids: array, cursor_on: int | None = None, fresh: bool = False) -> None:
         """Show these ids (of what the list shows now), the cursor staying on its story or event;
@@ -344,16 +360,15 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         """Highlight a story, clearing the filter when it hides the story."""
         source = self.story_list.stories
         index = source.index_of(story_id) if source is not None else None
-        if index is None and (self.lists.filtered() or self.lists.view.mode == EVENTS):
-            self.search_bar.input.value = ""
-            self.search_bar.show_error(None)
-            self.search_bar.display = False
-            self._show_ids(self.lists.clear_filter())
-            index = self.story_list.stories.index_of(story_id)
-            self._update_status()
         if index is not None:
             self.story_list.move_to(index)
             self.story_list.focus()
+        elif self.lists.filtered() or self.lists.view.mode == EVENTS:
+            self.search_bar.input.value = ""
+            self.search_bar.show_error(None)
+            self.search_bar.display = False
+            self.lists.clear_filter()
+            self._switch_view(story_id)
 
     # ------------------------------------------------------------------ search, sort, unread
 

@@ -164,17 +164,24 @@ class ListController:
         self.view = ListView(STORIES, event_id)
         self.event_headline = headline
 
-    def clear_filter(self) -> array:
-        """Show every story again: the ids of all of them."""
+    def clear_filter(self) -> None:
+        """Show every story again."""
         self.query_text, self.unread_only = "", False
         self.view, self.event_headline = ListView(), ""
-        return self.corpus.story_ids(self.story_sort)
+
+    def listing_text(self) -> str:
+        """What the list says while its ids are fetched after a change of view."""
+        if self.view.mode == EVENTS:
+            return "Listing events…"
+        return "Listing the event's story files…" if self.view.event_id is not None else "Listing stories…"
 
     def listed_ids(self, limit: int | None = None) -> tuple[array, int]:
-        """The ids of what the list shows, and how many of their kind the folder holds."""
+        """The ids of what the list shows (the first `limit`, when given), and how many of
+        their kind the folder holds."""
         if self.view.mode == EVENTS:
-            query = parse_query(self.query_text)
-            return self.corpus.event_ids(self.event_sort, query, self.unread_only), len(self.corpus.event_ids())
+            ids = self.corpus.event_ids(self.event_sort, parse_query(self.query_text), self.unread_only, limit)
+            every_event = limit is None and not self.searching() and not self.unread_only
+            return ids, len(ids) if every_event else self.corpus.event_count()
         return self.corpus.query_ids(self.sort, self.query(), limit), self.corpus.story_count()
 
     def empty_text(self) -> str | None:
@@ -262,8 +269,11 @@ class ListController:
         follows the typing, then every id (which for 100,000 takes longer)."""
         sort, view = self.sort, self.view
         total = self.corpus.story_count()
-        if total > FIRST_ROWS and view.mode == STORIES:
-            head = self.corpus.first_story_ids(sort, self.query(), FIRST_ROWS)
+        if total > FIRST_ROWS:
+            if view.mode == STORIES:
+                head = self.corpus.first_story_ids(sort, self.query(), FIRST_ROWS)
+            else:
+                head, total = self.listed_ids(FIRST_ROWS)
             if cancelled():
                 return
             if len(head) < FIRST_ROWS:  # that was all of them

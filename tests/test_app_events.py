@@ -84,7 +84,7 @@ async def test_v_lists_events_and_enter_lists_an_events_story_files_and_esc_goes
         assert titles(app)[0].startswith("Fabrikam acquisition")
         await pilot.press("v")
         story_list = app.query_one(StoryList)
-        assert story_list.events is not None
+        await wait_for(pilot, lambda: story_list.events is not None and len(story_list.events) == 3)
         text = screen_text(app)
         assert "3 events" in text  # the deal, the bank, the background
         assert "Events · headline" in text
@@ -110,11 +110,64 @@ async def test_v_lists_events_and_enter_lists_an_events_story_files_and_esc_goes
         await pilot.press("escape")  # to the list of the event's files
         assert app.focused is story_list and story_list.stories is not None
         await pilot.press("escape")  # to the events, at the same row
-        assert story_list.events is not None and story_list.cursor == 1
+        await wait_for(pilot, lambda: story_list.events is not None and len(story_list.events) == 3)
+        assert story_list.cursor == 1
         assert "3 events" in screen_text(app)
         await pilot.press("v")
-        assert story_list.stories is not None and len(titles(app)) == 4
+        await wait_for(pilot, lambda: story_list.stories is not None and len(titles(app)) == 4)
         assert "4 stories" in screen_text(app)
+
+
+async def test_the_lists_of_a_view_and_the_pickers_counts_are_read_off_the_ui_thread(make_folder, monkeypatch):
+    # At 100,000 stories the events took 1.2 s to list and the topics 0.3 s to count: keys waited.
+    from reader.data.corpus import Corpus
+    from reader.data.index import Index
+
+    on_ui_thread: list[str] = []
+    release = threading.Event()
+    release.set()
+
+    def watched(cls, name, hold=False):
+        original = getattr(cls, name)
+
+        def call(*args, **kwargs):
+            if threading.current_thread() is threading.main_thread():
+                on_ui_thread.append(name)
+            if hold:
+                release.wait(10)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(cls, name, call)
+
+    watched(Corpus, "event_ids", hold=True)
+    for name in ("event_count", "query_ids", "story_ids"):
+        watched(Corpus, name)
+    for name in ("topic_counts", "provider_counts"):
+        watched(Index, name)
+    app = make_app(deal_folder(make_folder))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        on_ui_thread.clear()  # the first frame reads the indexed list at once, by design
+        release.clear()
+        await pilot.press("v")
+        await wait_for(pilot, lambda: "Listing events…" in screen_text(app))
+        assert story_list.events is not None and not len(story_list.events)
+        release.set()
+        await wait_for(pilot, lambda: story_list.events is not None and len(story_list.events) == 3)
+        assert story_list.cursor == 0 and "3 events" in screen_text(app)
+        await pilot.press("j", "enter")  # the deal's story files
+        await wait_for(pilot, lambda: story_list.stories is not None and len(titles(app)) == 2)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: story_list.events is not None and len(story_list.events) == 3)
+        assert story_list.cursor == 1
+        for key, title in (("t", "Topics"), ("p", "Providers")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: app.screen is not app.screen_stack[0])
+            assert title in screen_text(app)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is app.screen_stack[0])
+        assert on_ui_thread == []
 
 
 async def test_sort_search_unread_and_marks_work_in_the_events_view(make_folder):

@@ -62,8 +62,9 @@ def test_a_query_narrows_the_list_and_a_broken_one_keeps_the_last(cloud_stories)
     assert error is not None and error.message
     assert lists.query_text == "cloud"
     assert str(status_text(lists.status(2))).startswith("2 of 3 stories")
-    assert titles(lists, lists.clear_filter()) == ["Another cloud story", "Cloud prices fall", "Facial recognition pause"]
+    lists.clear_filter()
     assert not lists.filtered()
+    assert titles(lists, fetch(lists)[-1].ids) == ["Another cloud story", "Cloud prices fall", "Facial recognition pause"]
 
 
 def test_the_sort_cycles_through_every_order_and_back(cloud_stories):

@@ -242,7 +242,8 @@ class ReaderApp(ViewActions, ListActions, App[None]):
 
     def _update_status(self) -> None:
         rows = self.story_list.row_count
-        self.status.show(self.lists.status(rows, self.story_list.cursor + 1 if rows else None))
+        self.status.show(self.lists.status(rows, self.story_list.cursor + 1 if rows else None,
+                                           listing=self._switching is not None))
 
     # ------------------------------------------------------------------ selection
 

@@ -61,6 +61,7 @@ class ListStatus(NamedTuple):
     mode: str = STORIES
     event_headline: str = ""  # the event whose story files are listed ("" for none)
     row: int | None = None  # the cursor's row, from 1 (None: no rows)
+    listing: str = ""  # what a switched-to view says while its ids are read ("" once they came)
 
 
 class ListController:
@@ -192,11 +193,12 @@ class ListController:
             return f"No stories in {self.display_name}. A story file begins with a --- line of YAML front matter."
         return "No story matches. Esc in the query bar clears it" + ("; u shows read ones too." if self.unread_only else ".")
 
-    def status(self, shown: int, row: int | None = None) -> ListStatus:
+    def status(self, shown: int, row: int | None = None, listing: bool = False) -> ListStatus:
+        """`listing`: the list waits for the ids of a view just switched to."""
         total = self.event_total if self.view.mode == EVENTS else self.total
         return ListStatus(self.scan_failed, self.list_complete, self.loaded, self.progress, shown, self.list_partial,
                           total, self.unread_only, self.query_text, self.shown_sort(), self.display_name,
-                          self.view.mode, self.event_headline, row)
+                          self.view.mode, self.event_headline, row, self.listing_text() if listing else "")
 
     # ------------------------------------------------------------------ the first frame
 

@@ -153,6 +153,7 @@ async def test_the_lists_of_a_view_and_the_pickers_counts_are_read_off_the_ui_th
         await pilot.press("v")
         await wait_for(pilot, lambda: "Listing events…" in screen_text(app))
         assert story_list.events is not None and not len(story_list.events)
+        assert str(app.status.render()).startswith("Listing events…")  # the status line too, not "0 events"
         release.set()
         await wait_for(pilot, lambda: story_list.events is not None and len(story_list.events) == 3)
         assert story_list.cursor == 0 and "3 events" in screen_text(app)

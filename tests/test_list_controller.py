@@ -188,6 +188,8 @@ def test_the_status_says_where_the_scan_stands():
     assert status(row=1, list_complete=False, progress=LoadProgress(files_read=7, files_seen=9)).startswith(
         "⏳ Reading stories… 7 files read, 9 found · 1/5 ·")
     assert status(row=2, progress=LoadProgress(problems=1)).startswith("5 stories · 2/5 · 1 problem")
+    # A view switched to, its ids on their way: not "0 events".
+    assert status(mode="events", total=0, shown=0, listing="Listing events…") == "Listing events… · by newest   news"
 
 
 def test_the_wait_for_a_change_ends_when_cancelled(cloud_stories):

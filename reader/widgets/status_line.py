@@ -21,7 +21,9 @@ def status_text(status: ListStatus) -> Text:
         text.append(f"{progress.files_read:,} files read, {progress.files_seen:,} found")
         _append_row(text, status)
     else:
-        if status.event_headline:
+        if status.listing:
+            text.append(status.listing, style="bold")
+        elif status.event_headline:
             text.append(f"{plural(status.shown, 'story file')} of the event ", style="bold")
             headline = status.event_headline
             text.append(headline if len(headline) <= 48 else headline[:47] + "…", style="italic")

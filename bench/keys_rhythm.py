@@ -8,7 +8,7 @@ For each corpus, in one run: the floor (bench/bare_keys.py, a Textual app that r
 line per key), the reader during a cold start's background work (fresh XDG dirs; keys from
 the first story row drawn until the status line no longer says it is busy; also split by
 the stage the status line names: the list pass, then the verify pass), and the reader warm
-(the same dirs, once idle). A press is timed from the key written to the end of the first
+(the same dirs, once idle), in the story list and then in the events view (`v`). A press is timed from the key written to the end of the first
 frame that draws the story list (rows above the story pane); frames that only touch the status
 line are not the key's. Before each key the bench waits until nothing has
 been drawn for --gap seconds (at most 1 s while background work keeps the status line
@@ -35,6 +35,7 @@ BARE_READY = re.compile(re.escape("bare textual app ready"))
 SEQUENCE = ("j", "PgDn", "k")
 KEY_BYTES = {"j": b"j", "k": b"k", "PgDn": run.KEYS["PgDn"]}
 STORY_PANE_TOP = re.compile(r"^╭─ Story\b")
+EVENTS_LISTED = re.compile(r"^ [\d,]+ events · ", re.M)  # the status line once the events view is listed
 FIRST_ROW = re.compile(r"^│ [ •] .*\d{4}-\d\d-\d\d", re.M)  # a story row in the list (read or unread)
 
 
@@ -187,6 +188,11 @@ def bench_corpus(path: str, reader: str, args) -> dict:
         result["warm_start"] = warm.wait_for(ready, args.timeout)
         warm.wait_idle(args.timeout)
         result["warm"] = rhythm(warm, args.presses, args.gap, list_rows(warm))
+        # The events view (v): each move there asks the index for the event's story files.
+        os.write(warm.master, b"v")
+        warm.wait_for(EVENTS_LISTED, args.timeout)
+        warm.wait_quiet(0.5, 10)
+        result["warm_events"] = rhythm(warm, args.presses, args.gap, list_rows(warm))
         warm.quit()
     result["load_after"] = os.getloadavg()
     return result
@@ -197,7 +203,10 @@ def summarize(result: dict) -> list[dict]:
     floor = median(floor_all)
     rows = [{"phase": "floor (bare app, one line)", "key": "j/k/PgDn", "n": len(floor_all),
              "median": floor, "p90": p90(floor_all)}]
-    for phase, label in (("warm", "warm"), ("busy", "cold start, background work running")):
+    for phase, label in (("warm", "warm"), ("warm_events", "warm, the events view (v)"),
+                         ("busy", "cold start, background work running")):
+        if phase not in result:  # a result from before the events view was measured
+            continue
         for key in SEQUENCE:
             values = result[phase][key]
             rows.append({"phase": label, "key": key, "n": len([v for v in values if v is not None]),

@@ -98,6 +98,31 @@ async def test_linked_stories_are_the_other_files_of_the_event_and_enter_goes_th
         assert story_list.stories.story_row(story_list.cursor).title.startswith("First story")
 
 
+async def test_going_to_a_linked_story_the_search_hides_clears_the_search_and_lands_on_it(make_folder):
+    folder = make_folder({
+        "a.md": event_story_text(f"First story: {ONE_NEWS[0]}", "https://alpha.example/1", "Alpha", "2020-06-01T00:00:00Z"),
+        "b.md": event_story_text(f"Second story: {ONE_NEWS[1]}", "https://beta.example/2", "Beta", "2020-06-02T00:00:00Z"),
+        "c.md": event_story_text("Unrelated story on Woodgrove earnings", "https://gamma.example/3", "Gamma",
+                                 "2020-06-03T00:00:00Z"),
+        "bg.md": background_text(),
+    })
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.query_one(StoryList)
+        await pilot.press("slash", *"second", "enter")
+        await wait_for(pilot, lambda: len(story_list.stories) == 1)
+        await settle(pilot, app)
+        linked = app.query_one(LinkedStories)
+        await wait_for(pilot, lambda: linked.display)
+        linked.focus()
+        await pilot.press("enter")  # First story: hidden by the search
+        await wait_for(pilot, lambda: story_list.stories is not None and len(story_list.stories) == 4)
+        assert story_list.stories.story_row(story_list.cursor).title.startswith("First story")
+        assert app.focused is story_list and app.lists.query_text == "" and not app.search_bar.display
+        assert "4 stories" in screen_text(app) and "Listing" not in screen_text(app)
+
+
 async def test_r_shows_the_file_as_it_is_on_disk(make_folder):
     text = story_text("Raw one", extra='unknownKey: "kept"\noriginalUrl: "https://example.com/o"')
     folder = make_folder({"a.md": text + "The body.\n"})

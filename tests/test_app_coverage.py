@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 
 from reader.screens.compare import CompareScreen
 from reader.screens.export import ExportScreen
@@ -98,7 +99,11 @@ async def test_linked_stories_are_the_other_files_of_the_event_and_enter_goes_th
         assert story_list.stories.story_row(story_list.cursor).title.startswith("First story")
 
 
-async def test_going_to_a_linked_story_the_search_hides_clears_the_search_and_lands_on_it(make_folder):
+@pytest.mark.parametrize("first_rows", [300, 2])
+async def test_going_to_a_linked_story_the_search_hides_clears_the_search_and_lands_on_it(make_folder, monkeypatch,
+                                                                                         first_rows):
+    # With a first screenful of 2 rows, the story lies beyond the first part of the list to come.
+    monkeypatch.setattr("reader.list_controller.FIRST_ROWS", first_rows)
     folder = make_folder({
         "a.md": event_story_text(f"First story: {ONE_NEWS[0]}", "https://alpha.example/1", "Alpha", "2020-06-01T00:00:00Z"),
         "b.md": event_story_text(f"Second story: {ONE_NEWS[1]}", "https://beta.example/2", "Beta", "2020-06-02T00:00:00Z"),

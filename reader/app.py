@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import collector
 from reader.actions import ViewActions
-from reader.list_actions import ListActions
+from reader.list_actions import Landing, ListActions
 from reader.bindings import BINDINGS
 from reader.commands import ReaderCommands
 from reader.data.config import load_config
@@ -30,7 +30,7 @@ from reader.data.records import Article, Problem, Story
 from reader.errors import report_error, survivable
 from reader.links import copy_link, open_link
 from reader.list_controller import EVENTS, ListController
-from reader.messages import ListReady, ListView, ScanProgress, StoryLoaded
+from reader.messages import ListReady, ScanProgress, StoryLoaded
 from reader.story_view import StoryView, build_story_view
 from reader.widgets.coverage import CoverageList, CoveragePane
 from reader.widgets.detail import DetailPane, LinkedStories
@@ -77,9 +77,8 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         self.shown_id: int | None = None
         self.shown_story: Story | Problem | None = None
         self._showing: StoryView | None = None  # the view being swapped in, pane by pane
-        # A view switched to (stories, events, an event's files) whose ids are on their way, and
-        # the id its cursor lands on (None: the first row): see ListActions._switch_view.
-        self._switching: tuple[ListView, int | None] | None = None
+        # Where the cursor is to land when the ids of what the list shows come: see _show_listed.
+        self._landing: Landing | None = None
         self._detail_timer = None
         self._read_timer = None
         self._notices_shown: set[str] = set()
@@ -210,17 +209,20 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         self._update_status()
 
     def _show_listed(self, ids: array, partial: bool) -> None:
-        """Show the ids of what the list shows now; the first to come after a switch of view
-        put the cursor where the switch asked (kept asking while only a first part came
-        without that row)."""
-        switching = self._switching
-        if switching is None or switching[0] != self.lists.view:
-            self._show_ids(ids)
-            return
-        cursor_on = switching[1]
-        self._show_ids(ids, cursor_on, fresh=True)
-        if not partial or cursor_on is None or self.story_list.listed.index_of(cursor_on) is not None:
-            self._switching = None
+        """Show the ids of what the list shows now. The cursor stays on its story (or event), or
+        after a switch of view lands where the switch asked. When only a first part of the ids
+        came (`partial`) without that row, it lands there once the rest comes, unless a key or a
+        click came meanwhile: it went to the row of that number, and stayed there."""
+        landing = self._landing
+        if landing is not None and landing.view == self.lists.view and self._last_input <= landing.since:
+            target, fresh, since = landing.row_id, True, landing.since
+        else:
+            listed = self.story_list.listed
+            target = listed.ids[self.story_list.cursor] if listed is not None and len(listed) else None
+            fresh, since = False, time.monotonic()
+        self._show_ids(ids, target, fresh=fresh)
+        missing = target is not None and self.story_list.listed.index_of(target) is None
+        self._landing = Landing(self.lists.view, target, since) if partial and missing else None
 
     def _show_ids(self, ids: array, cursor_on: int | None = None, fresh: bool = False) -> None:
         """Show these ids (of what the list shows now), the cursor staying on its story or event;
@@ -243,7 +245,7 @@ class ReaderApp(ViewActions, ListActions, App[None]):
     def _update_status(self) -> None:
         rows = self.story_list.row_count
         self.status.show(self.lists.status(rows, self.story_list.cursor + 1 if rows else None,
-                                           listing=self._switching is not None))
+                                           listing=self._landing is not None and self._landing.switched and not rows))
 
     # ------------------------------------------------------------------ selection
 

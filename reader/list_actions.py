@@ -4,11 +4,23 @@ ReaderApp, which gives it the corpus, the list controller and the story list."""
 
 from __future__ import annotations
 
+import time
 from array import array
+from typing import NamedTuple
 
 from reader.errors import survivable
 from reader.list_controller import EVENTS
+from reader.messages import ListView
 from reader.widgets.text import plural
+
+
+class Landing(NamedTuple):
+    """Where the list's cursor is to land once the ids of `view` come."""
+
+    view: ListView
+    row_id: int | None  # the story or event (None: the first row)
+    since: float  # time.monotonic() when asked: a key or a click after it keeps the cursor where it is
+    switched: bool = False  # the view was switched to: until its ids come the list is empty
 
 
 class ListActions:
@@ -27,7 +39,7 @@ class ListActions:
         """Show what the list now lists, the cursor on `cursor_on` (else the first row) once its
         ids come. They are read off the UI thread, as a sort's are: the events of 100,000
         stories took 1.2 s, in which no key was answered. Meanwhile the list is empty and says so."""
-        self._switching = (self.lists.view, cursor_on)
+        self._landing = Landing(self.lists.view, cursor_on, time.monotonic(), switched=True)
         self._show_ids(array("q"), fresh=True)
         self.story_list.empty_text = self.lists.listing_text()
         self.story_list.focus()

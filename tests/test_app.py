@@ -588,3 +588,26 @@ async def test_a_star_shows_in_the_row_and_the_filter_when_the_data_folder_canno
         app.set_query("is:starred")
         await wait_for(pilot, lambda: "1 of 2 stories" in _lines(app) or "1 story" in _lines(app))
         assert app.query_one(StoryList).row_count == 1
+
+
+async def test_a_new_order_keeps_the_cursor_on_its_story_when_its_first_rows_come_without_it(cloud_stories,
+                                                                                            monkeypatch):
+    # On a large folder a new order's first screenful comes first: the story under the cursor
+    # may lie beyond it, and the cursor then lands on it when the rest comes.
+    monkeypatch.setattr("reader.list_controller.FIRST_ROWS", 1)
+    app = make_app(cloud_stories)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        story_list = app.story_list
+
+        def current_title() -> str:
+            return story_list.stories.story_row(story_list.cursor).title
+
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert current_title() == "Cloud prices fall"
+        await pilot.press("s")  # oldest first: the first row is another story
+        await wait_for(pilot, lambda: len(story_list.stories) == 3
+                       and story_list.stories.story_row(0).title == "Facial recognition pause")
+        assert current_title() == "Cloud prices fall"
+        assert "2/3 · by oldest" in _lines(app)

@@ -42,16 +42,24 @@ class ViewActions:
 
     @survivable
     def action_raw(self) -> None:
+        story_id = self.story_list.current_id()
+        if story_id is not None:
+            self.read_raw(story_id)
+
+    @work(thread=True, exclusive=True, group="raw", exit_on_error=False)
+    def read_raw(self, story_id: int) -> None:
+        # Off the UI thread: a file of a few megabytes takes a few tenths of a second to read and make safe.
+        raw = self.corpus.raw_text(story_id)
+        self.call_from_thread(self._show_raw, self.corpus.index.path_of(story_id) or "", raw)
+
+    @survivable
+    def _show_raw(self, path: str, raw: str | Problem) -> None:
         from reader.screens.raw import RawScreen
 
-        story_id = self.story_list.current_id()
-        if story_id is None:
-            return
-        raw = self.corpus.raw_text(story_id)
         if isinstance(raw, Problem):
             self.notify(raw.line_of_text(), severity="warning", markup=False)
         else:
-            self.push_screen(RawScreen(self.corpus.index.path_of(story_id) or "", raw))
+            self.push_screen(RawScreen(path, raw))
 
     @survivable
     def action_cycle_coverage_sort(self) -> None:

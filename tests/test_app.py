@@ -500,9 +500,8 @@ async def test_a_bug_in_an_action_becomes_a_notice_not_a_traceback(monkeypatch, 
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         await pilot.press("r")
-        await pilot.pause()
+        await wait_for(pilot, lambda: any("boom" in note.message for note in app._notifications))
         assert app.is_running
-        assert any("boom" in note.message for note in app._notifications)
 
 
 async def test_the_key_bar_shows_the_main_keys_and_a_click_presses_one(make_folder):

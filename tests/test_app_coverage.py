@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -135,10 +136,42 @@ async def test_r_shows_the_file_as_it_is_on_disk(make_folder):
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot, app)
         await pilot.press("r")
-        assert isinstance(app.screen, RawScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, RawScreen) and "The body." in screen_text(app))
         shown = screen_text(app)
-        for expected in ("unknownKey", "secured:", "The body.", "a.md"):
+        for expected in ("unknownKey", "secured:", "a.md"):
             assert expected in shown
+        await pilot.press("G")  # the view scrolls with the keys the panes use
+        await pilot.press("escape")
+        assert not isinstance(app.screen, RawScreen)
+
+
+async def test_r_lays_out_a_large_file_off_the_ui_thread_and_only_its_start(make_folder, monkeypatch):
+    import reader.widgets.detail
+    from reader.screens.raw import SHOWN_CHARS
+
+    body = "\n".join(f"Body line {number}" for number in range(30_000))
+    folder = make_folder({"a.md": story_text("Raw large") + body})
+    on_ui_thread: list[int] = []
+    cut = reader.widgets.detail.pane_lines
+
+    def spy(renderable, console, options):
+        lines = cut(renderable, console, options)
+        if threading.current_thread() is threading.main_thread():
+            on_ui_thread.append(len(lines))
+        return lines
+
+    monkeypatch.setattr(reader.widgets.detail, "pane_lines", spy)
+    app = make_app(folder)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot, app)
+        on_ui_thread.clear()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "Raw large" in screen_text(app))
+        await pilot.press("G")
+        await wait_for(pilot, lambda: "more characters not shown" in screen_text(app))
+        size = (folder / "a.md").stat().st_size
+        assert f"… {size - SHOWN_CHARS:,} more characters not shown" in screen_text(app)
+        assert on_ui_thread == [1]  # "Laying out the file…", until the worker's lines come
 
 
 async def test_e_exports_the_view_outside_the_story_folder(make_folder, monkeypatch, tmp_path):
@@ -229,9 +262,12 @@ async def test_raw_view_jumps_to_its_ends_with_g_and_G(make_folder):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await pilot.press("r")
-        box = app.screen.query_one("#raw-box")
+        await wait_for(pilot, lambda: isinstance(app.screen, RawScreen) and "key199" in app.screen.text)
+        box = app.screen.query_one("#raw-text")
+        await wait_for(pilot, lambda: box.max_scroll_y > 0)  # its lines laid out
         await pilot.press("G")
         await wait_for(pilot, lambda: box.scroll_y == box.max_scroll_y > 0)
+        assert "key199: value 199" in screen_text(app)
         await pilot.press("g")
         await wait_for(pilot, lambda: box.scroll_y == 0)
 

@@ -13,7 +13,7 @@ import reader.app
 import reader.data.event_view
 from reader.messages import StoryLoaded
 from reader.story_view import StoryView, build_story_view
-from reader.widgets.detail import LaidOut
+from reader.widgets.detail import LaidOut, pane_lines
 
 from app_helpers import FROZEN_NOW, make_app, screen_text, settle, wait_for
 from conftest import story_text
@@ -118,7 +118,7 @@ async def test_the_panes_are_built_in_the_worker_and_the_ui_thread_swaps_a_prepa
         assert "Related to b" in screen_text(app)
 
 
-def test_laid_out_content_draws_as_the_original_at_its_width_and_lays_out_again_at_another():
+def test_laid_out_content_holds_the_panes_lines_of_the_original_at_its_width():
     console = Console(width=80, color_system=None)
     fields = Table.grid(padding=(0, 1))
     fields.add_column(no_wrap=True)
@@ -127,10 +127,44 @@ def test_laid_out_content_draws_as_the_original_at_its_width_and_lays_out_again_
     group = Group(Text("A title", style="bold"), fields)
     options = console.options.update_width(40)
     laid_out = LaidOut(group, console, options)
-    assert list(console.render(laid_out, options)) == list(console.render(group, options))
-    wider = console.options.update_width(70)
-    assert list(console.render(laid_out, wider)) == list(console.render(group, wider))
-    assert list(console.render(laid_out, wider)) != list(console.render(group, options))
+    assert laid_out.width == 40 and laid_out.renderable is group
+    assert [strip.text for strip in laid_out.lines] == [strip.text for strip in pane_lines(group, console, options)]
+    assert len(laid_out.lines) > 2 and all(strip.cell_length == 40 for strip in laid_out.lines)
+    wider = pane_lines(group, console, console.options.update_width(70))
+    assert [strip.text for strip in wider] != [strip.text for strip in laid_out.lines]
+
+
+async def test_a_story_with_a_long_body_is_cut_into_lines_off_the_ui_thread(make_folder, monkeypatch):
+    # A body of 60,000 lines took the UI thread 8 s to cut into lines, every key waiting.
+    import reader.widgets.detail
+
+    body = "\n".join(f"Line {number} of a long body" for number in range(3000))
+    folder = make_folder({"a.md": story_text("Long body", published="2020-06-10T10:00:00Z") + body,
+                          "b.md": story_text("Short", published="2020-06-11T10:00:00Z")})
+    on_ui_thread: list[int] = []
+    cut = reader.widgets.detail.pane_lines
+
+    def spy(renderable, console, options):
+        if threading.current_thread() is threading.main_thread():
+            on_ui_thread.append(options.max_width)
+        return cut(renderable, console, options)
+
+    monkeypatch.setattr(reader.widgets.detail, "pane_lines", spy)
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        on_ui_thread.clear()
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert app.shown_story.title == "Long body"
+        app.detail.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        # The pane lays out its first 20,000 characters, and says what it left to `r`.
+        text = screen_text(app)
+        assert "Line 836 of a long body" in text and "Line 837 of a long body" not in text
+        assert "… 53,911 more characters (2,163 lines): r shows the" in text
+        assert on_ui_thread == []
 
 
 async def test_what_exists_once_the_folder_is_read_is_left_out_of_full_collections(make_folder):

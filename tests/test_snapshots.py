@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from app_helpers import make_app, settle
+from app_helpers import make_app, screen_text, settle, wait_for
 from conftest import SEEDS, story_text
 from test_event_store import deal_folder
 
@@ -82,7 +82,7 @@ def test_raw_screen(snap_compare):
     async def before(pilot):
         await settle(pilot, pilot.app)
         await pilot.press("r")
-        await pilot.pause()
+        await wait_for(pilot, lambda: "Laying out" not in screen_text(pilot.app) and "title:" in screen_text(pilot.app))
 
     assert snap_compare(seeds_app(), terminal_size=(120, 40), run_before=before)
 

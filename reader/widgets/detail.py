@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
@@ -20,6 +19,7 @@ from reader.widgets.row_list import Column, ItemSource, Row, RowList, scroll_ove
 from reader.widgets.text import long_date, plural
 
 _LABEL = "dim"
+SHOWN_CHARS = 20_000  # of an excerpt or a body in the pane: ~300 lines at its width
 
 
 def _image_line(image: Image) -> str:
@@ -68,11 +68,26 @@ def story_text(story: Story, now: datetime) -> Group:
     for warning in story.warnings:
         field("Warning", warning, "yellow")
     parts: list = [Text(article.title, style="bold"), Text(""), fields]
-    if article.excerpt:
-        parts += [Text(""), Text(article.excerpt)]
-    if story.body:
-        parts += [Text(""), Text(story.body)]
+    for long_text in (article.excerpt, story.body):
+        if long_text:
+            shown, rest = shown_part(long_text)
+            parts += [Text(""), Text(shown)]
+            if rest:
+                parts.append(Text(rest, style="dim italic"))
     return Group(*parts)
+
+
+def shown_part(text: str) -> tuple[str, str]:
+    """The part of an excerpt or a body the pane lays out, cut at a line's end where one is
+    near; and what it says of the rest ("" when nothing is cut). Laying out a body of 60,000
+    lines took 8 s of a core, in which the UI thread waited for the interpreter's lock."""
+    if len(text) <= SHOWN_CHARS:
+        return text, ""
+    cut = text.rfind("\n", SHOWN_CHARS // 2, SHOWN_CHARS)
+    cut = SHOWN_CHARS if cut < 0 else cut
+    rest = text[cut:].lstrip("\n")
+    lines = rest.count("\n") + 1
+    return text[:cut], f"… {plural(len(rest), 'more character')} ({plural(lines, 'line')}): r shows the whole file"
 
 
 def problem_text(problem: Problem) -> Text:
@@ -82,23 +97,20 @@ def problem_text(problem: Problem) -> Text:
     return text
 
 
+def pane_lines(renderable: RenderableType, console: Console, options: ConsoleOptions) -> list[Strip]:
+    """The renderable as the pane draws it: its lines at the options' width."""
+    return [Strip(line, options.max_width) for line in console.render_lines(renderable, options)]
+
+
 class LaidOut:
-    """A renderable laid out ahead, off the UI thread, at the width it will most likely be
-    drawn at: drawn at that width it is its stored segments; at another, it is laid out again."""
+    """A renderable laid out ahead, off the UI thread, as the pane's lines at the width it will
+    most likely be drawn at; drawn at another width, it is laid out again. (A story's body of
+    60,000 lines took the UI thread 8 s to cut into lines, where it now swaps a list in.)"""
 
     def __init__(self, renderable: RenderableType, console: Console, options: ConsoleOptions) -> None:
         self.renderable = renderable
         self.width = options.max_width
-        self.segments = list(console.render(renderable, options))
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if options.max_width == self.width:
-            yield from self.segments
-        else:
-            yield self.renderable
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement.get(console, options, self.renderable)
+        self.lines = pane_lines(renderable, console, options)
 
 
 def detail_content(story: Story | Problem | None, now: datetime,
@@ -136,6 +148,12 @@ class DetailPane(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._lines_width = 0  # the width the lines were drawn at
 
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)  # a jump, as in the lists: an animated one took a second of frames
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
+
     def layout_width(self) -> int:
         """The width the story's text is drawn at now (read by the story loader's worker)."""
         return self.scrollable_content_region.width
@@ -153,9 +171,13 @@ class DetailPane(ScrollView, can_focus=True):
         if width <= 0:
             self._lines = []
             return
-        # A LaidOut text drawn at the width it was laid out at only hands over its lines.
-        options = self.app.console_options.update_width(width).update(highlight=False)
-        self._lines = [Strip(line, width) for line in self.app.console.render_lines(self.content, options)]
+        content = self.content
+        if isinstance(content, LaidOut) and content.width == width:
+            self._lines = content.lines  # laid out by the story loader's worker
+        else:
+            renderable = content.renderable if isinstance(content, LaidOut) else content
+            options = self.app.console_options.update_width(width).update(highlight=False)
+            self._lines = pane_lines(renderable, self.app.console, options)
         scroll_over(self, Size(width, len(self._lines)))
 
     def on_resize(self) -> None:

@@ -87,7 +87,7 @@ def shown_part(text: str) -> tuple[str, str]:
     cut = SHOWN_CHARS if cut < 0 else cut
     rest = text[cut:].lstrip("\n")
     lines = rest.count("\n") + 1
-    return text[:cut], f"… {plural(len(rest), 'more character')} ({plural(lines, 'line')}): r shows the whole file"
+    return text[:cut], f"… {plural(len(rest), 'more character')} ({plural(lines, 'line')}) not shown here; r shows the file"
 
 
 def problem_text(problem: Problem) -> Text:

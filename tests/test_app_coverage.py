@@ -296,3 +296,25 @@ async def test_going_to_a_story_the_query_hides_closes_the_query_bar(linked_pair
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.lists.query_text == "")
         assert not app.search_bar.display
+
+
+async def test_the_preview_wraps_the_start_of_a_long_excerpt_and_compare_shows_it_whole(make_folder):
+    # Every move onto an article with an excerpt of 460,000 characters wrapped all of it: up to 0.25 s a key.
+    long_excerpt = "Start of the excerpt. " + "word " * 20_000
+    folder = make_folder({"a.md": story_text("Long excerpt", related=[
+        {"title": "Other", "excerpt": long_excerpt, "webUrl": "https://other.example/x",
+         "provider": {"name": "Other", "domain": "other.example"}}])})
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        coverage = app.coverage.list
+        index = next(i for i, item in enumerate(coverage.items)
+                     if not isinstance(item, Heading) and item.article.title == "Other")
+        coverage.move_to(index)
+        await wait_for(pilot, lambda: "Start of the excerpt." in screen_text(app))
+        shown = str(app.coverage.preview.content)
+        assert shown.startswith("Other\n") and len(shown) < 2_200
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        assert app.screen.right.excerpt == long_excerpt.strip()

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.data.sanitize import shown_path
-from reader.widgets.detail import DetailPane, LaidOut
+from reader.widgets.detail import LaidOut, TextLines
 from reader.widgets.text import plural
 
 # What the view lays out of a file: ~3,000 lines. A larger file is one for an editor: the whole of
@@ -27,24 +27,23 @@ class RawScreen(ModalScreen[None]):
         super().__init__()
         self.path = path
         self.text = text
+        self.lines = TextLines(id="raw-text")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="raw-box") as box:
             box.border_title = "Raw file"
             box.border_subtitle = "Esc closes"
             yield Static(Text(shown_path(self.path), style="bold"))
-            # The story pane's kind of view: lines drawn as they show, scrolled with j, k, g, G.
-            yield DetailPane(id="raw-text")
+            yield self.lines
 
     def on_mount(self) -> None:
-        pane = self.query_one(DetailPane)
-        pane.show_content(Text("Laying out the file…", style="dim italic"))
-        pane.focus()
-        self.call_after_refresh(lambda: self.lay_out(pane.layout_width()))
+        self.lines.show_content(Text("Laying out the file…", style="dim italic"))
+        self.lines.focus()
+        self.call_after_refresh(lambda: self.lay_out(self.lines.layout_width()))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def lay_out(self, width: int) -> None:
-        """The file's text as the pane's lines, off the UI thread."""
+        """The file's text as the view's lines, off the UI thread."""
         text = Text(self.text[:SHOWN_CHARS])
         rest = len(self.text) - SHOWN_CHARS
         if rest > 0:
@@ -52,4 +51,8 @@ class RawScreen(ModalScreen[None]):
                         style="dim italic")
         options = self.app.console_options.update_width(max(width, 1)).update(highlight=False)
         laid_out = LaidOut(text, self.app.console, options)
-        self.app.call_from_thread(self.query_one(DetailPane).show_content, laid_out)
+        self.app.call_from_thread(self._show_lines, laid_out)
+
+    def _show_lines(self, laid_out: LaidOut) -> None:
+        if self.lines.is_attached:  # else the view was closed meanwhile
+            self.lines.show_content(laid_out)

@@ -125,13 +125,14 @@ def detail_content(story: Story | Problem | None, now: datetime,
     return LaidOut(content, *layout) if layout is not None else content
 
 
-class DetailPane(ScrollView, can_focus=True):
-    """Scrolls with the keys the lists use. Its text is drawn as lines (Textual's Line API): a
-    new story sets how far the pane scrolls without a layout of the whole screen, which a text
-    widget sized to its text cost two or three times a story shown."""
+class TextLines(ScrollView, can_focus=True):
+    """A text drawn as lines (Textual's Line API), scrolled with the keys the lists use; given
+    laid out ahead (LaidOut), it only takes the lines in. New text sets how far it scrolls
+    without a layout of the whole screen, which a text widget sized to its text cost two or
+    three times a story shown."""
 
     DEFAULT_CSS = """
-    DetailPane {
+    TextLines {
         scrollbar-gutter: stable;  /* the text's width is the same with the scrollbar as without */
     }
     """
@@ -192,6 +193,10 @@ class DetailPane(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         # Until the resize reaches on_resize, lines drawn at the old width are cut or filled to the new.
         return self._lines[index].crop_extend(0, width, None).apply_style(self.rich_style)
+
+
+class DetailPane(TextLines):
+    """The story pane: the story's excerpt and every piece of its metadata (detail_content)."""
 
 
 class LinkedStories(RowList):

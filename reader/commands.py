@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -48,7 +49,10 @@ class ReaderCommands(Provider):
                 yield Hit(score, matcher.highlight(title), partial(self.app.run_action, action), help=help_text)
         if len(query.strip()) < 2:
             return
-        for story_id, title in self.app.corpus.find_titles(query.strip(), _STORY_HITS):
+        # In a thread: a text few titles hold is looked for in every title (0.35 s at 100,000
+        # stories), and the palette runs this on the UI thread's loop, a keystroke at a time.
+        found = await asyncio.to_thread(self.app.corpus.find_titles, query.strip(), _STORY_HITS)
+        for story_id, title in found:
             # Story titles are file data: plain Content, never markup.
             yield Hit(0.5 + 0.5 * (matcher.match(title) or 0), Content(title),
                       partial(self.app.jump_to_story, story_id), text=title, help="Story")

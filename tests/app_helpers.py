@@ -57,3 +57,23 @@ async def highlight_second_story(pilot, app: ReaderApp) -> None:
     await settle(pilot, app)
     await pilot.press("j")
     await settle(pilot, app)
+
+
+def lines_cut_on_the_ui_thread(monkeypatch) -> list[int]:
+    """From now on, the number of lines of each text cut into a pane's lines on the UI thread
+    (reader.widgets.detail.pane_lines); a worker's are not counted."""
+    import threading
+
+    import reader.widgets.detail
+
+    counted: list[int] = []
+    cut = reader.widgets.detail.pane_lines
+
+    def spy(renderable, console, options):
+        lines = cut(renderable, console, options)
+        if threading.current_thread() is threading.main_thread():
+            counted.append(len(lines))
+        return lines
+
+    monkeypatch.setattr(reader.widgets.detail, "pane_lines", spy)
+    return counted

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 
@@ -15,7 +14,7 @@ from reader.widgets.coverage import CoverageList, CoveragePane, Heading
 from reader.widgets.detail import LinkedStories
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text, settle, highlight_second_story, wait_for
+from app_helpers import highlight_second_story, lines_cut_on_the_ui_thread, make_app, screen_text, settle, wait_for
 from conftest import ONE_NEWS, SEEDS, background_text, event_story_text, story_text
 
 
@@ -77,14 +76,19 @@ async def test_outlet_view_lists_an_outlets_articles_and_goes_to_the_story():
         assert story_list.stories.story_row(story_list.cursor).provider == "CBS News"
 
 
-async def test_linked_stories_are_the_other_files_of_the_event_and_enter_goes_there(make_folder):
-    folder = make_folder({
+def linked_folder(make_folder):
+    """Two stories of one event (First, then Second), a newer unrelated one, and a background."""
+    return make_folder({
         "a.md": event_story_text(f"First story: {ONE_NEWS[0]}", "https://alpha.example/1", "Alpha", "2020-06-01T00:00:00Z"),
         "b.md": event_story_text(f"Second story: {ONE_NEWS[1]}", "https://beta.example/2", "Beta", "2020-06-02T00:00:00Z"),
         "c.md": event_story_text("Unrelated story on Woodgrove earnings", "https://gamma.example/3", "Gamma",
                                  "2020-06-03T00:00:00Z"),
         "bg.md": background_text(),
     })
+
+
+async def test_linked_stories_are_the_other_files_of_the_event_and_enter_goes_there(make_folder):
+    folder = linked_folder(make_folder)
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -105,13 +109,7 @@ async def test_going_to_a_linked_story_the_search_hides_clears_the_search_and_la
                                                                                          first_rows):
     # With a first screenful of 2 rows, the story lies beyond the first part of the list to come.
     monkeypatch.setattr("reader.list_controller.FIRST_ROWS", first_rows)
-    folder = make_folder({
-        "a.md": event_story_text(f"First story: {ONE_NEWS[0]}", "https://alpha.example/1", "Alpha", "2020-06-01T00:00:00Z"),
-        "b.md": event_story_text(f"Second story: {ONE_NEWS[1]}", "https://beta.example/2", "Beta", "2020-06-02T00:00:00Z"),
-        "c.md": event_story_text("Unrelated story on Woodgrove earnings", "https://gamma.example/3", "Gamma",
-                                 "2020-06-03T00:00:00Z"),
-        "bg.md": background_text(),
-    })
+    folder = linked_folder(make_folder)
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -146,21 +144,11 @@ async def test_r_shows_the_file_as_it_is_on_disk(make_folder):
 
 
 async def test_r_lays_out_a_large_file_off_the_ui_thread_and_only_its_start(make_folder, monkeypatch):
-    import reader.widgets.detail
     from reader.screens.raw import SHOWN_CHARS
 
     body = "\n".join(f"Body line {number}" for number in range(30_000))
     folder = make_folder({"a.md": story_text("Raw large") + body})
-    on_ui_thread: list[int] = []
-    cut = reader.widgets.detail.pane_lines
-
-    def spy(renderable, console, options):
-        lines = cut(renderable, console, options)
-        if threading.current_thread() is threading.main_thread():
-            on_ui_thread.append(len(lines))
-        return lines
-
-    monkeypatch.setattr(reader.widgets.detail, "pane_lines", spy)
+    on_ui_thread = lines_cut_on_the_ui_thread(monkeypatch)
     app = make_app(folder)
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot, app)

@@ -15,7 +15,7 @@ from reader.messages import StoryLoaded
 from reader.story_view import StoryView, build_story_view
 from reader.widgets.detail import LaidOut, pane_lines
 
-from app_helpers import FROZEN_NOW, make_app, screen_text, settle, wait_for
+from app_helpers import FROZEN_NOW, lines_cut_on_the_ui_thread, make_app, screen_text, settle, wait_for
 from conftest import story_text
 
 
@@ -136,20 +136,10 @@ def test_laid_out_content_holds_the_panes_lines_of_the_original_at_its_width():
 
 async def test_a_story_with_a_long_body_is_cut_into_lines_off_the_ui_thread(make_folder, monkeypatch):
     # A body of 60,000 lines took the UI thread 8 s to cut into lines, every key waiting.
-    import reader.widgets.detail
-
     body = "\n".join(f"Line {number} of a long body" for number in range(3000))
     folder = make_folder({"a.md": story_text("Long body", published="2020-06-10T10:00:00Z") + body,
                           "b.md": story_text("Short", published="2020-06-11T10:00:00Z")})
-    on_ui_thread: list[int] = []
-    cut = reader.widgets.detail.pane_lines
-
-    def spy(renderable, console, options):
-        if threading.current_thread() is threading.main_thread():
-            on_ui_thread.append(options.max_width)
-        return cut(renderable, console, options)
-
-    monkeypatch.setattr(reader.widgets.detail, "pane_lines", spy)
+    on_ui_thread = lines_cut_on_the_ui_thread(monkeypatch)
     app = make_app(folder)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)

@@ -189,6 +189,8 @@ class ListController:
         """What an empty list says, once the folder has been listed."""
         if not self.progress.listed:
             return None
+        if self.view.mode == EVENTS and not self.events_ready:
+            return "The events are worked out once every file is read: they will be listed here."
         if not self.filtered():
             return f"No stories in {self.display_name}. A story file begins with a --- line of YAML front matter."
         return "No story matches. Esc in the query bar clears it" + ("; u shows read ones too." if self.unread_only else ".")

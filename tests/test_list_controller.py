@@ -255,3 +255,14 @@ def test_with_a_folder_watch_the_folder_is_walked_rarely(cloud_stories):
     watched.corpus.folder_watch()._missed = True  # a folder it could not watch
     assert watched.next_look_seconds() == 2.0
     watched.corpus.close()
+
+
+def test_an_empty_events_view_says_the_events_are_still_being_worked_out(cloud_stories):
+    # It said "No stories in <folder>" while 5,000 stories were being read.
+    lists = controller(cloud_stories)
+    scan(lists)
+    lists.toggle_events()
+    lists.events_ready = False
+    assert lists.empty_text() == "The events are worked out once every file is read: they will be listed here."
+    lists.events_ready = True
+    assert "No stories in" in lists.empty_text()

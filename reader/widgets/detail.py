@@ -156,7 +156,7 @@ class TextLines(ScrollView, can_focus=True):
         self.scroll_end(animate=False)
 
     def layout_width(self) -> int:
-        """The width the story's text is drawn at now (read by the story loader's worker)."""
+        """The width the text is drawn at now (read by the workers that lay it out ahead)."""
         return self.scrollable_content_region.width
 
     def show_content(self, content: RenderableType) -> None:
@@ -174,7 +174,7 @@ class TextLines(ScrollView, can_focus=True):
             return
         content = self.content
         if isinstance(content, LaidOut) and content.width == width:
-            self._lines = content.lines  # laid out by the story loader's worker
+            self._lines = content.lines  # laid out by a worker
         else:
             renderable = content.renderable if isinstance(content, LaidOut) else content
             options = self.app.console_options.update_width(width).update(highlight=False)

@@ -310,9 +310,8 @@ class ReaderApp(ViewActions, ListActions, App[None]):
         story = self.corpus.load_story(story_id)
         if not wanted():
             return
-        width = self.detail.layout_width()
-        # Laid out as Textual would lay it out at that width, so drawing it only copies lines.
-        layout = (self.console, self.console_options.update_width(width).update(highlight=False)) if width else None
+        # Laid out as the pane lays it out at its width, so drawing it only copies lines.
+        layout = self.detail.layout()
         events_ready = self.corpus.events_ready
         event = self.corpus.story_event(story_id, story) if events_ready and isinstance(story, Story) else None
         view = build_story_view(story_id, story, self.corpus.index.linked_stories(story_id), self.now(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -39,20 +40,20 @@ class RawScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.lines.show_content(Text("Laying out the file…", style="dim italic"))
         self.lines.focus()
-        self.call_after_refresh(lambda: self.lay_out(self.lines.layout_width()))
+        self.call_after_refresh(lambda: self.lay_out(self.lines.layout()))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def lay_out(self, width: int) -> None:
+    def lay_out(self, layout: tuple[Console, ConsoleOptions] | None) -> None:
         """The file's text as the view's lines, off the UI thread."""
         text = Text(self.text[:SHOWN_CHARS])
         rest = len(self.text) - SHOWN_CHARS
         if rest > 0:
             text.append(f"\n… {plural(rest, 'more character')} not shown: open the file in an editor",
                         style="dim italic")
-        options = self.app.console_options.update_width(max(width, 1)).update(highlight=False)
-        laid_out = LaidOut(text, self.app.console, options)
-        self.app.call_from_thread(self._show_lines, laid_out)
+        # Without a width yet, the view lays the text out once it has one.
+        content = LaidOut(text, *layout) if layout is not None else text
+        self.app.call_from_thread(self._show_lines, content)
 
-    def _show_lines(self, laid_out: LaidOut) -> None:
+    def _show_lines(self, content: LaidOut | Text) -> None:
         if self.lines.is_attached:  # else the view was closed meanwhile
-            self.lines.show_content(laid_out)
+            self.lines.show_content(content)

@@ -156,8 +156,16 @@ class TextLines(ScrollView, can_focus=True):
         self.scroll_end(animate=False)
 
     def layout_width(self) -> int:
-        """The width the text is drawn at now (read by the workers that lay it out ahead)."""
+        """The width the text is drawn at now."""
         return self.scrollable_content_region.width
+
+    def layout(self) -> tuple[Console, ConsoleOptions] | None:
+        """The console and options its text is laid out with at the width it is drawn at now (None
+        while it has no width): for LaidOut, in the workers that lay the text out ahead."""
+        width = self.layout_width()
+        if width <= 0:
+            return None
+        return self.app.console, self.app.console_options.update_width(width).update(highlight=False)
 
     def show_content(self, content: RenderableType) -> None:
         """Swap in what `detail_content` built (in a worker, for a story being shown)."""
@@ -169,16 +177,15 @@ class TextLines(ScrollView, can_focus=True):
     def _draw_lines(self) -> None:
         width = self.layout_width()
         self._lines_width = width
-        if width <= 0:
+        layout = self.layout()
+        if layout is None:
             self._lines = []
             return
         content = self.content
         if isinstance(content, LaidOut) and content.width == width:
             self._lines = content.lines  # laid out by a worker
         else:
-            renderable = content.renderable if isinstance(content, LaidOut) else content
-            options = self.app.console_options.update_width(width).update(highlight=False)
-            self._lines = pane_lines(renderable, self.app.console, options)
+            self._lines = pane_lines(content.renderable if isinstance(content, LaidOut) else content, *layout)
         scroll_over(self, Size(width, len(self._lines)))
 
     def on_resize(self) -> None:

@@ -77,3 +77,29 @@ def lines_cut_on_the_ui_thread(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(reader.widgets.detail, "pane_lines", spy)
     return counted
+
+
+def calls_on_the_ui_thread(monkeypatch, watched: dict, held: dict | None = None) -> list[str]:
+    """From now on, the name of each watched method ({class: [method names]}) called on the UI
+    thread; a call of a method in `held` ({name: threading.Event}) waits for its event first."""
+    import threading
+
+    called: list[str] = []
+    held = held or {}
+
+    def watch(owner, name: str) -> None:
+        original = getattr(owner, name)
+
+        def call(*args, **kwargs):
+            if threading.current_thread() is threading.main_thread():
+                called.append(name)
+            if name in held:
+                held[name].wait(10)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, call)
+
+    for owner, names in watched.items():
+        for name in names:
+            watch(owner, name)
+    return called

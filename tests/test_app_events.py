@@ -11,7 +11,7 @@ from rich.text import Text
 from reader.widgets.coverage import CoverageContent, CoverageList, Heading
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text, settle, wait_for
+from app_helpers import calls_on_the_ui_thread, make_app, screen_text, settle, wait_for
 from conftest import event_story_text, related_item
 from test_event_store import DEAL_STREAM, deal_folder
 
@@ -123,27 +123,12 @@ async def test_the_lists_of_a_view_and_the_pickers_counts_are_read_off_the_ui_th
     from reader.data.corpus import Corpus
     from reader.data.index import Index
 
-    on_ui_thread: list[str] = []
     release = threading.Event()
     release.set()
-
-    def watched(cls, name, hold=False):
-        original = getattr(cls, name)
-
-        def call(*args, **kwargs):
-            if threading.current_thread() is threading.main_thread():
-                on_ui_thread.append(name)
-            if hold:
-                release.wait(10)
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(cls, name, call)
-
-    watched(Corpus, "event_ids", hold=True)
-    for name in ("event_count", "query_ids", "story_ids"):
-        watched(Corpus, name)
-    for name in ("topic_counts", "provider_counts"):
-        watched(Index, name)
+    on_ui_thread = calls_on_the_ui_thread(monkeypatch, {
+        Corpus: ["event_ids", "event_count", "query_ids", "story_ids"],
+        Index: ["topic_counts", "provider_counts"],
+    }, held={"event_ids": release})
     app = make_app(deal_folder(make_folder))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot, app)

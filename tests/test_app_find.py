@@ -7,7 +7,7 @@ from reader.screens.pick import PickScreen
 from reader.widgets.search_bar import SearchInput
 from reader.widgets.story_list import StoryList
 
-from app_helpers import make_app, screen_text, settle, wait_for
+from app_helpers import calls_on_the_ui_thread, make_app, screen_text, settle, wait_for
 from conftest import story_text
 
 
@@ -139,19 +139,9 @@ async def test_marks_read_starred_and_unread_only(cloud_stories):
 async def test_the_palette_finds_a_story_by_title(cloud_stories, monkeypatch):
     # Off the UI thread: a text few titles hold is looked for in every title, 0.35 s a keystroke
     # at 100,000 stories.
-    import threading
-
     from reader.data.corpus import Corpus
 
-    on_ui_thread: list[str] = []
-    find_titles = Corpus.find_titles
-
-    def spy(self, text, limit):
-        if threading.current_thread() is threading.main_thread():
-            on_ui_thread.append(text)
-        return find_titles(self, text, limit)
-
-    monkeypatch.setattr(Corpus, "find_titles", spy)
+    on_ui_thread = calls_on_the_ui_thread(monkeypatch, {Corpus: ["find_titles"]})
     app = make_app(cloud_stories)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
